@@ -1,0 +1,100 @@
+package org.detsearch.io;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * File access by URI on any Hadoop file system (file://, hdfs://, s3a://; a plain path means the local disk),
+ * and atomic writes: a reader sees either the previous complete file or the new complete file, never a part.
+ */
+public final class HadoopFiles {
+    private final Configuration conf;
+
+    public HadoopFiles(Configuration conf) {
+        this.conf = conf;
+    }
+
+    public Configuration conf() {
+        return conf;
+    }
+
+    public FileSystem fileSystem(Path path) {
+        try {
+            return path.getFileSystem(conf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the file system of " + path, e);
+        }
+    }
+
+    /** A fully qualified path (scheme and authority filled in), so "out/x" and "file:/abs/out/x" compare equal. */
+    public Path qualify(String uri) {
+        Path path = new Path(uri);
+        return fileSystem(path).makeQualified(path);
+    }
+
+    public InputStream open(Path path) throws IOException {
+        return fileSystem(path).open(path);
+    }
+
+    public boolean exists(Path path) throws IOException {
+        return fileSystem(path).exists(path);
+    }
+
+    public byte[] readAll(Path path) throws IOException {
+        try (InputStream in = open(path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Writes a file atomically. On object stores (s3a) one PUT is already atomic: the object appears only when
+     * the upload completes. Elsewhere the bytes go to a hidden temporary file in the same folder, which is then
+     * renamed over the target.
+     */
+    public void writeAtomically(Path target, Writer writer) throws IOException {
+        FileSystem fs = fileSystem(target);
+        if (isObjectStore(fs)) {
+            try (OutputStream out = fs.create(target, true)) {
+                writer.write(out);
+            }
+            return;
+        }
+        Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+        try {
+            try (OutputStream out = fs.create(temp, false)) {
+                writer.write(out);
+            }
+            if (fs.exists(target) && !fs.delete(target, false)) {
+                throw new IOException("cannot replace " + target);
+            }
+            if (!fs.rename(temp, target)) {
+                throw new IOException("cannot rename " + temp + " to " + target);
+            }
+        } finally {
+            fs.delete(temp, false);
+        }
+    }
+
+    public void writeAtomically(Path target, byte[] bytes) throws IOException {
+        writeAtomically(target, out -> out.write(bytes));
+    }
+
+    public static boolean isObjectStore(FileSystem fs) {
+        String scheme = fs.getScheme().toLowerCase(Locale.ROOT);
+        return scheme.equals("s3a") || scheme.equals("s3") || scheme.equals("gs") || scheme.equals("abfs");
+    }
+
+    /** Writes the content of a file to a stream; may throw. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+}
