@@ -75,15 +75,16 @@ public final class ConfigView {
     }
 
     public int intIn(String path, int min, int max) {
-        int value = read(path, "an integer", () -> config.getInt(path));
-        if (value < min || value > max) {
-            throw new ConfigValidationException(fullPath(path), value, "allowed: an integer in [" + min + ", " + max + "]");
-        }
-        return value;
+        return (int) longIn(path, min, max);
     }
 
     public long longIn(String path, long min, long max) {
-        long value = read(path, "an integer", () -> config.getLong(path));
+        Number number = read(path, "an integer", () -> config.getNumber(path));
+        // Typesafe Config would silently truncate 0.5 to 0
+        if (number.doubleValue() != Math.rint(number.doubleValue())) {
+            throw new ConfigValidationException(fullPath(path), number, "expected an integer");
+        }
+        long value = number.longValue();
         if (value < min || value > max) {
             throw new ConfigValidationException(fullPath(path), value, "allowed: an integer in [" + min + ", " + max + "]");
         }

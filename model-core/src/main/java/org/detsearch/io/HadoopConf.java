@@ -18,12 +18,17 @@ public final class HadoopConf {
 
     public static Configuration from(Config config) {
         Configuration conf = new Configuration();
+        applyTo(config, conf);
+        return conf;
+    }
+
+    /** Sets the section's entries on an existing configuration (e.g. Spark's), leaving its other settings. */
+    public static void applyTo(Config config, Configuration conf) {
         if (config.hasPath(SECTION)) {
             for (Map.Entry<String, ConfigValue> entry : config.getConfig(SECTION).entrySet()) {
                 // nested (fs.s3a.endpoint) and quoted ("fs.s3a.endpoint") keys name the same Hadoop setting
                 conf.set(entry.getKey().replace("\"", ""), String.valueOf(entry.getValue().unwrapped()));
             }
         }
-        return conf;
     }
 }
