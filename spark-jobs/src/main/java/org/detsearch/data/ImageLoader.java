@@ -2,6 +2,7 @@ package org.detsearch.data;
 
 import org.apache.hadoop.fs.Path;
 import org.detsearch.coco.ImageAnnotations;
+import org.detsearch.coco.ValidationProblem;
 import org.detsearch.image.CorruptImageException;
 import org.detsearch.image.ImageCodec;
 import org.detsearch.io.HadoopFiles;
@@ -38,18 +39,18 @@ public final class ImageLoader implements Serializable {
         try {
             bytes = new HadoopFiles(conf.get()).readAll(new Path(task.path()));
         } catch (FileNotFoundException e) {
-            skipped.accept(new SkippedImage(gt.imageId(), gt.fileName(), SkippedImage.MISSING, "no file at " + task.path()));
+            skipped.accept(new SkippedImage(gt.imageId(), gt.fileName(), ValidationProblem.MISSING_IMAGE, "no file at " + task.path()));
             return null;
         }
         BufferedImage image;
         try {
             image = ImageCodec.decode(bytes);
         } catch (CorruptImageException e) {
-            skipped.accept(new SkippedImage(gt.imageId(), gt.fileName(), SkippedImage.UNDECODABLE, e.getMessage()));
+            skipped.accept(new SkippedImage(gt.imageId(), gt.fileName(), ValidationProblem.UNDECODABLE_IMAGE, e.getMessage()));
             return null;
         }
         if (image.getWidth() != gt.width() || image.getHeight() != gt.height()) {
-            skipped.accept(new SkippedImage(gt.imageId(), gt.fileName(), SkippedImage.SIZE_MISMATCH,
+            skipped.accept(new SkippedImage(gt.imageId(), gt.fileName(), ValidationProblem.IMAGE_SIZE_MISMATCH,
                     "file is " + image.getWidth() + "x" + image.getHeight() + ", annotations say "
                             + gt.width() + "x" + gt.height()));
             return null;

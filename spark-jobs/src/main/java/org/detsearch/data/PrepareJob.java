@@ -14,6 +14,9 @@ import org.detsearch.coco.CocoCategory;
 import org.detsearch.coco.CocoDataset;
 import org.detsearch.coco.CocoImage;
 import org.detsearch.coco.ImageAnnotations;
+import org.detsearch.coco.ValidatedDataset;
+import org.detsearch.coco.ValidationProblem;
+import org.detsearch.coco.ValidationReport;
 import org.detsearch.io.HadoopFiles;
 import org.detsearch.spark.StageProgress;
 import org.detsearch.storage.OutputFolder;
@@ -59,12 +62,11 @@ public final class PrepareJob {
     }
 
     /**
-     * @param dataset        validated annotations
-     * @param validation     the validation report (goes into the manifest as is)
+     * @param validated      annotations after validation, with the report of what validation changed
      * @param resolvedConfig the run's redacted config, written beside the outputs
      */
-    public Manifest run(PrepareSpec spec, CocoDataset dataset, Map<String, Object> validation,
-                        String resolvedConfig) throws IOException {
+    public Manifest run(PrepareSpec spec, ValidatedDataset validated, String resolvedConfig) throws IOException {
+        CocoDataset dataset = validated.dataset();
         Path out = files.qualify(spec.output());
         OutputFolder.claim(files, out, spec.overwrite(), Manifest.FILE_NAME);
         files.writeAtomically(new Path(out, RESOLVED_CONFIG), resolvedConfig.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -76,7 +78,7 @@ public final class PrepareJob {
         for (CocoImage image : dataset.images()) {
             Long size = sizes.get(image.fileName());
             if (size == null) {
-                skipped.add(new SkippedImage(image.id(), image.fileName(), SkippedImage.MISSING,
+                skipped.add(new SkippedImage(image.id(), image.fileName(), ValidationProblem.MISSING_IMAGE,
                         "no file " + image.fileName() + " in " + imagesDir));
                 continue;
             }
@@ -90,7 +92,7 @@ public final class PrepareJob {
 
         skipped.addAll(writeShards(spec, shards, new Path(out, Manifest.SHARDS_DIR)));
         skipped.sort(Comparator.comparingLong(SkippedImage::imageId));
-        Manifest manifest = summarise(spec, dataset, validation, skipped, out);
+        Manifest manifest = summarise(spec, dataset, withSkipped(validated.report(), skipped), skipped, out);
         manifest.write(files, out);
         return manifest;
     }
@@ -132,7 +134,16 @@ public final class PrepareJob {
         }
     }
 
-    private Manifest summarise(PrepareSpec spec, CocoDataset dataset, Map<String, Object> validation,
+    /** One report for everything left out: what validation dropped and the images prepare skipped. */
+    private static ValidationReport withSkipped(ValidationReport report, List<SkippedImage> skipped) {
+        ValidationReport.Builder builder = ValidationReport.builder(report.examplesPerKind());
+        for (SkippedImage s : skipped) {
+            builder.add(s.problem(), s.imageId(), s.fileName() + ": " + s.detail());
+        }
+        return report.plus(builder.build());
+    }
+
+    private Manifest summarise(PrepareSpec spec, CocoDataset dataset, ValidationReport validation,
                                List<SkippedImage> skipped, Path out) throws IOException {
         Path shardsDir = new Path(out, Manifest.SHARDS_DIR);
         spark.sparkContext().setJobDescription("prepare: count what the shards hold");
@@ -165,14 +176,14 @@ public final class PrepareJob {
         categories.sort(Comparator.comparingInt(Manifest.Category::label));
         Map<String, Long> byKind = new LinkedHashMap<>();
         for (SkippedImage s : skipped) {
-            byKind.merge(s.kind(), 1L, Long::sum);
+            byKind.merge(s.problem().key(), 1L, Long::sum);
         }
         Manifest.Counts counts = new Manifest.Counts(dataset.images().size(), images, skipped.size(), annotations, crowd);
         if (counts.imagesWritten() + counts.imagesSkipped() != counts.imagesInAnnotations()) {
             throw new IllegalStateException("prepare lost images: " + counts);
         }
         return new Manifest(Manifest.FORMAT_VERSION, Instant.now().toString(), spec.annotations(), spec.images(),
-                spec.maxSide(), counts, categories, Objects.requireNonNullElse(validation, Map.of()), byKind, skipped,
+                spec.maxSide(), counts, categories, validation.toMap(), byKind, skipped,
                 shardList);
     }
 

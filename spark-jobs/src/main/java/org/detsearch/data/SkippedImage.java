@@ -1,10 +1,9 @@
 package org.detsearch.data;
 
+import org.detsearch.coco.ValidationProblem;
+
 import java.io.Serializable;
 
-/** An image left out of the shards, with the kind of problem (e.g. "missing-image") and a readable detail. */
-public record SkippedImage(long imageId, String fileName, String kind, String detail) implements Serializable {
-    public static final String MISSING = "missing-image";
-    public static final String UNDECODABLE = "undecodable-image";
-    public static final String SIZE_MISMATCH = "size-mismatch";
+/** An image left out of the shards: which problem it had (missing, undecodable, wrong size) and the detail. */
+public record SkippedImage(long imageId, String fileName, ValidationProblem problem, String detail) implements Serializable {
 }
