@@ -1,5 +1,7 @@
 package org.detsearch.coco;
 
+import org.detsearch.config.ConfigView;
+
 import java.util.Objects;
 
 /**
@@ -18,6 +20,11 @@ public record ValidationPolicy(PartlyOutside partlyOutside, int examplesPerKind)
         if (examplesPerKind < 0) {
             throw new IllegalArgumentException("examplesPerKind must be >= 0, got " + examplesPerKind);
         }
+    }
+
+    /** The {@code coco.validation} config section. */
+    public static ValidationPolicy fromConfig(ConfigView c) {
+        return new ValidationPolicy(c.enumValue("partly-outside", PartlyOutside.class), c.intIn("examples", 0, 1000));
     }
 
     public enum PartlyOutside {

@@ -20,7 +20,9 @@ public enum ValidationProblem {
     /** Found at prepare time, when the image files are read. */
     MISSING_IMAGE("missing-image", Subject.IMAGE, "skipped"),
     /** Found at prepare time, when the image files are decoded. */
-    UNDECODABLE_IMAGE("undecodable-image", Subject.IMAGE, "skipped");
+    UNDECODABLE_IMAGE("undecodable-image", Subject.IMAGE, "skipped"),
+    /** Found at prepare time: the decoded size differs from the annotation's width and height. */
+    IMAGE_SIZE_MISMATCH("image-size-mismatch", Subject.IMAGE, "skipped");
 
     private final String key;
     private final Subject subject;

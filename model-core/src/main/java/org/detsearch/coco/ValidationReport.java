@@ -37,6 +37,11 @@ public final class ValidationReport implements Serializable {
     }
 
     /** How many items had this problem (all of them, not only the examples). */
+    /** How many examples of each kind this report keeps (the counts are always complete). */
+    public int examplesPerKind() {
+        return examplesPerKind;
+    }
+
     public long count(ValidationProblem kind) {
         return counts.getOrDefault(kind, 0L);
     }
