@@ -20,10 +20,13 @@ import java.util.List;
 
 /**
  * Decoding and encoding of JPEG and PNG images. Decoding is strict: the JDK's JPEG reader only *warns* about a
- * truncated file and returns a half-grey picture, which would silently poison training data, so any reader
- * warning is treated as corruption here.
+ * truncated file and returns a half-grey picture, which would silently poison training data, so a warning that
+ * the data ended early is treated as corruption here. Other warnings (e.g. about ICC colour profiles, common in
+ * COCO photos) are harmless and ignored.
  */
 public final class ImageCodec {
+    private static final java.util.regex.Pattern TRUNCATION =
+            java.util.regex.Pattern.compile("(?i)premature end|truncat|end of (file|stream|data)");
     private ImageCodec() {
     }
 
@@ -41,8 +44,10 @@ public final class ImageCodec {
             try {
                 reader.setInput(in, true, true);
                 BufferedImage image = reader.read(0);
-                if (!warnings.isEmpty()) {
-                    throw new CorruptImageException("damaged image data: " + warnings.get(0));
+                for (String warning : warnings) {
+                    if (TRUNCATION.matcher(warning).find()) {
+                        throw new CorruptImageException("damaged image data: " + warning);
+                    }
                 }
                 return toBgr(image);
             } finally {

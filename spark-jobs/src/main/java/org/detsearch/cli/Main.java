@@ -5,6 +5,8 @@ import org.detsearch.storage.OutputFolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
+
 /** The {@code detsearch} command line: one entry point, one subcommand per job. */
 @Command(name = "detsearch",
         mixinStandardHelpOptions = true,
@@ -23,13 +25,15 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        ConsoleNoiseFilter.install();
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
     /** Runs the CLI and returns its exit code (tests call this; main exits with it). */
-    public static int run(String... args) {
-        ConsoleNoiseFilter.install();
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean usage = isUsageError(e);
             String name = commandLine.getCommandName();

@@ -16,9 +16,11 @@ import org.detsearch.io.HadoopFiles;
 import org.detsearch.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,6 +33,9 @@ import java.util.concurrent.Callable;
 public final class PrepareCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--annotations", paramLabel = "JSON", description = "COCO instances JSON (prepare.annotations)")
     String annotations;
@@ -60,20 +65,20 @@ public final class PrepareCommand implements Callable<Integer> {
         shorthands.put("prepare.max-side", maxSide == null ? null : maxSide.toString());
         shorthands.put("prepare.overwrite", overwrite == null ? null : overwrite.toString());
         Config conf = config.load(shorthands);
-        PrepareSpec spec = PrepareSpec.fromConfig(ConfigView.of(conf, "prepare"));
+        PrepareSpec prepareSpec = PrepareSpec.fromConfig(ConfigView.of(conf, "prepare"));
         ValidationPolicy policy = ValidationPolicy.fromConfig(ConfigView.of(conf, "coco.validation"));
 
         try (SparkSession spark = SparkSessions.create(conf, "detsearch prepare")) {
             HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
             ValidatedDataset validated = new CocoValidator(policy)
-                    .validate(CocoJsonReader.readInstances(files, files.qualify(spec.annotations())));
-            Manifest manifest = new PrepareJob(spark).run(spec, validated, ConfigRedactor.render(conf, Sections.ALL));
-            print(manifest, files.qualify(spec.output()), System.out);
+                    .validate(CocoJsonReader.readInstances(files, files.qualify(prepareSpec.annotations())));
+            Manifest manifest = new PrepareJob(spark).run(prepareSpec, validated, ConfigRedactor.render(conf, Sections.ALL));
+            print(manifest, files.qualify(prepareSpec.output()), this.spec.commandLine().getOut());
         }
         return ExitCodes.OK;
     }
 
-    static void print(Manifest m, Path output, PrintStream out) {
+    static void print(Manifest m, Path output, PrintWriter out) {
         Manifest.Counts c = m.counts();
         out.printf("prepare: wrote %d of %d images (%d annotations, %d crowd) in %d shards, %d categories%n",
                 c.imagesWritten(), c.imagesInAnnotations(), c.annotationsWritten(), c.crowdWritten(),
