@@ -122,6 +122,18 @@ public final class ConfigView {
         throw new ConfigValidationException(fullPath(path), value, "allowed: one of " + allowed);
     }
 
+    /**
+     * Builds a spec whose constructor checks combinations of values (e.g. min <= max), turning its
+     * IllegalArgumentException into a config error that names the section.
+     */
+    public static <T> T validated(String section, java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigValidationException("bad config in section '" + section + "': " + e.getMessage(), e);
+        }
+    }
+
     public List<String> stringList(String path) {
         return read(path, "a list of strings", () -> config.getStringList(path));
     }

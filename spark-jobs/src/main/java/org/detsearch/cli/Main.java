@@ -1,7 +1,7 @@
 package org.detsearch.cli;
 
 import org.detsearch.config.ConfigValidationException;
-import org.detsearch.storage.OutputFolder;
+import org.detsearch.io.OutputFolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +12,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Search and scale object-detection architectures (NATS, EfficientDet) on Apache Spark.",
-        subcommands = {PrepareCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {GenerateDataCommand.class, PrepareCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 the job failed, 2 bad usage or bad config."})
 public final class Main implements Runnable {
 

@@ -19,7 +19,7 @@ import org.detsearch.coco.ValidationProblem;
 import org.detsearch.coco.ValidationReport;
 import org.detsearch.io.HadoopFiles;
 import org.detsearch.spark.StageProgress;
-import org.detsearch.storage.OutputFolder;
+import org.detsearch.io.OutputFolder;
 import org.detsearch.storage.SerializableHadoopConf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -15,7 +15,7 @@ import org.detsearch.config.ConfigLoader;
 import org.detsearch.image.DecodedSample;
 import org.detsearch.image.ImageCodec;
 import org.detsearch.spark.SparkSessions;
-import org.detsearch.storage.OutputFolder;
+import org.detsearch.io.OutputFolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,7 @@
-package org.detsearch.storage;
+package org.detsearch.io;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.detsearch.io.HadoopFiles;
 
 import java.io.IOException;
 
