@@ -55,15 +55,19 @@ public final class HadoopFiles {
     }
 
     /**
-     * Writes a file atomically. On object stores (s3a) one PUT is already atomic: the object appears only when
-     * the upload completes. Elsewhere the bytes go to a hidden temporary file in the same folder, which is then
-     * renamed over the target.
+     * Writes a file atomically. On object stores (s3a) one PUT is atomic: the object appears only when the
+     * upload completes. But closing an s3a stream completes the upload even after the writer failed, so the
+     * content is produced in memory first and only a complete one is sent (this is for manifests, records and
+     * annotation files, not for bulk data). Elsewhere the bytes go to a hidden temporary file in the same
+     * folder, which is then renamed over the target.
      */
     public void writeAtomically(Path target, Writer writer) throws IOException {
         FileSystem fs = fileSystem(target);
         if (isObjectStore(fs)) {
+            java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+            writer.write(buffer);
             try (OutputStream out = fs.create(target, true)) {
-                writer.write(out);
+                buffer.writeTo(out);
             }
             return;
         }
