@@ -35,6 +35,7 @@ public enum ValidationProblem {
     }
 
     /** The stable name used in reports and manifests, e.g. {@code unknown-category-id}. */
+    @com.fasterxml.jackson.annotation.JsonValue
     public String key() {
         return key;
     }

@@ -73,7 +73,9 @@ public final class PrepareCommand implements Callable<Integer> {
             ValidatedDataset validated = new CocoValidator(policy)
                     .validate(CocoJsonReader.readInstances(files, files.qualify(prepareSpec.annotations())));
             Manifest manifest = new PrepareJob(spark).run(prepareSpec, validated, ConfigRedactor.render(conf, Sections.ALL));
-            print(manifest, files.qualify(prepareSpec.output()), this.spec.commandLine().getOut());
+            PrintWriter out = this.spec.commandLine().getOut();
+            out.println(PrepareJob.withSkipped(validated.report(), manifest.skipped()).summary());
+            print(manifest, files.qualify(prepareSpec.output()), out);
         }
         return ExitCodes.OK;
     }
@@ -83,9 +85,6 @@ public final class PrepareCommand implements Callable<Integer> {
         out.printf("prepare: wrote %d of %d images (%d annotations, %d crowd) in %d shards, %d categories%n",
                 c.imagesWritten(), c.imagesInAnnotations(), c.annotationsWritten(), c.crowdWritten(),
                 m.shards().size(), m.categories().size());
-        if (c.imagesSkipped() > 0) {
-            out.printf("prepare: skipped %d images: %s%n", c.imagesSkipped(), m.skippedByKind());
-        }
         out.printf("prepare: dataset at %s (manifest: %s)%n", output, new Path(output, Manifest.FILE_NAME));
     }
 }

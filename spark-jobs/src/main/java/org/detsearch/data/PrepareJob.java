@@ -135,7 +135,7 @@ public final class PrepareJob {
     }
 
     /** One report for everything left out: what validation dropped and the images prepare skipped. */
-    private static ValidationReport withSkipped(ValidationReport report, List<SkippedImage> skipped) {
+    public static ValidationReport withSkipped(ValidationReport report, List<SkippedImage> skipped) {
         ValidationReport.Builder builder = ValidationReport.builder(report.examplesPerKind());
         for (SkippedImage s : skipped) {
             builder.add(s.problem(), s.imageId(), s.fileName() + ": " + s.detail());

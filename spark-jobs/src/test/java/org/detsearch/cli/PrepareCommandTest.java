@@ -64,6 +64,56 @@ class PrepareCommandTest {
         assertTrue(run.err().contains("absent.json"), run.err());
     }
 
+    /**
+     * coco128 with damage a user meets in practice: a box with negative width, an unknown category id, an
+     * annotation of an image not in the file, a deleted photo and a truncated one. The job finishes, and the
+     * console and the manifest say what was left out and why.
+     */
+    @Test
+    void damagedAnnotationsAndImagesAreReportedNotSilentlyDropped(@TempDir Path tmp) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode instances =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(SharedTestData.coco128Instances().toFile());
+        com.fasterxml.jackson.databind.node.ArrayNode annotations = (com.fasterxml.jackson.databind.node.ArrayNode) instances.get("annotations");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) annotations.get(0).get("bbox")).set(2, -5);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) annotations.get(1)).put("category_id", 999);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) annotations.get(2)).put("image_id", 123456789);
+        long firstAnnotationId = annotations.get(0).get("id").asLong();
+        Path images = tmp.resolve("images");
+        Files.createDirectories(images);
+        try (var photos = Files.list(SharedTestData.coco128Images())) {
+            for (Path photo : photos.toList()) {
+                Files.copy(photo, images.resolve(photo.getFileName()));
+            }
+        }
+        Files.delete(images.resolve("000000000009.jpg"));
+        byte[] bytes = Files.readAllBytes(images.resolve("000000000025.jpg"));
+        Files.write(images.resolve("000000000025.jpg"), Arrays.copyOf(bytes, bytes.length / 3));
+        Path annotationsFile = tmp.resolve("instances.json");
+        json.writeValue(annotationsFile.toFile(), instances);
+
+        CliRunner run = prepare("--annotations", annotationsFile.toString(), "--images", images.toString(),
+                "--output", tmp.resolve("out").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        String out = run.out();
+        assertTrue(out.contains("non-positive-box-size: 1 annotation dropped"), out);
+        assertTrue(out.contains("annotation " + firstAnnotationId + ": "), out);
+        assertTrue(out.contains("unknown-category-id: 1 annotation dropped"), out);
+        assertTrue(out.contains("999"), out);
+        assertTrue(out.contains("unknown-image-id: 1 annotation dropped"), out);
+        assertTrue(out.contains("missing-image: 1 image skipped"), out);
+        assertTrue(out.contains("000000000009.jpg"), out);
+        assertTrue(out.contains("undecodable-image: 1 image skipped"), out);
+        assertTrue(out.contains("prepare: wrote 126 of 128 images"), out);
+
+        JsonNode manifest = json.readTree(tmp.resolve("out/manifest.json").toFile());
+        assertEquals(2, manifest.at("/counts/imagesSkipped").asInt());
+        assertEquals(1, manifest.at("/validation/problems/unknown-category-id/count").asInt());
+        assertEquals(1, manifest.at("/validation/problems/missing-image/count").asInt());
+        assertEquals(9, manifest.at("/skipped/0/imageId").asInt());
+        assertEquals("missing-image", manifest.at("/skipped/0/problem").asText().toLowerCase().replace('_', '-'));
+    }
+
     @Test
     void badConfigAndBadUsageExitWith2BeforeAnythingRuns(@TempDir Path tmp) {
         CliRunner run = prepare("--annotations", "a.json", "--images", "img", "--output", tmp.resolve("o").toString(),
