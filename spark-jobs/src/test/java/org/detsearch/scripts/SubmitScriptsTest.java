@@ -1,0 +1,92 @@
+package org.detsearch.scripts;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** submit.sh and the GPU discovery script, run for real against a stand-in spark-submit that records its arguments. */
+class SubmitScriptsTest {
+    private static final Path SCRIPTS = Path.of(System.getProperty("user.dir")).getParent().resolve("submit-scripts");
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private static Result run(Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        return new Result(process.exitValue(), output);
+    }
+
+    /** A SPARK_HOME whose bin/spark-submit writes one argument per line to args.txt. */
+    private static Path fakeSparkHome(Path tmp) throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("spark/bin"));
+        Path submit = bin.resolve("spark-submit");
+        Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/../args.txt\"\n");
+        Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return tmp.resolve("spark");
+    }
+
+    @Test
+    void clusterModeShipsTheConfigAndRequestsOneGpuPerTask(@TempDir Path tmp) throws Exception {
+        Path sparkHome = fakeSparkHome(tmp);
+        Path jar = Files.writeString(tmp.resolve("app.jar"), "jar");
+        Path conf = Files.writeString(tmp.resolve("nightly.conf"), "prepare {}");
+        Result result = run(Map.of("SPARK_HOME", sparkHome.toString(), "DETSEARCH_APP_JAR", jar.toString()),
+                SCRIPTS.resolve("submit.sh").toString(), "--master", "spark://head:7077", "--deploy-mode", "cluster",
+                "--num-executors", "3", "--gpus-per-executor", "2", "--s3", "--conf", "spark.eventLog.enabled=true",
+                "--", "prepare", "-c", conf.toString(), "--overwrite");
+        assertEquals(0, result.exitCode(), result.output());
+        List<String> args = Files.readAllLines(sparkHome.resolve("args.txt"));
+        String joined = String.join(" ", args);
+        assertTrue(joined.contains("--master spark://head:7077 --deploy-mode cluster"), joined);
+        assertTrue(joined.contains("--class org.detsearch.cli.Main"), joined);
+        assertTrue(joined.contains("--num-executors 3"), joined);
+        assertTrue(joined.contains("--conf spark.executor.resource.gpu.amount=2"), joined);
+        assertTrue(joined.contains("--conf spark.task.resource.gpu.amount=1"), joined);
+        assertTrue(joined.contains("--conf spark.executor.resource.gpu.discoveryScript=./get-gpus-resources.sh"), joined);
+        assertTrue(joined.contains("--packages org.apache.hadoop:hadoop-aws:3.3.6"), joined);
+        assertTrue(joined.contains("--conf spark.eventLog.enabled=true"), joined);
+        assertTrue(joined.contains("--files " + conf + "," + SCRIPTS.resolve("get-gpus-resources.sh")), joined);
+        // in cluster mode the driver reads the shipped copy from its working directory
+        assertTrue(joined.endsWith(jar + " prepare -c nightly.conf --overwrite"), joined);
+    }
+
+    @Test
+    void clientModeKeepsTheLocalConfigPathAndBadOptionsExitWith2(@TempDir Path tmp) throws Exception {
+        Path sparkHome = fakeSparkHome(tmp);
+        Path jar = Files.writeString(tmp.resolve("app.jar"), "jar");
+        Path conf = Files.writeString(tmp.resolve("job.conf"), "");
+        Map<String, String> env = Map.of("SPARK_HOME", sparkHome.toString(), "DETSEARCH_APP_JAR", jar.toString());
+        assertEquals(0, run(env, SCRIPTS.resolve("submit.sh").toString(), "--master", "yarn", "--", "prepare", "-c", conf.toString()).exitCode());
+        String joined = String.join(" ", Files.readAllLines(sparkHome.resolve("args.txt")));
+        assertTrue(joined.endsWith("prepare -c " + conf), joined);
+        assertTrue(!joined.contains("gpu"), "no GPUs asked for: " + joined);
+
+        Result bad = run(env, SCRIPTS.resolve("submit.sh").toString(), "--frobnicate", "--", "prepare");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.output().contains("unknown option --frobnicate"), bad.output());
+        Result missingConf = run(env, SCRIPTS.resolve("submit.sh").toString(), "--", "prepare", "-c", "/nope.conf");
+        assertEquals(2, missingConf.exitCode());
+        assertTrue(missingConf.output().contains("config file /nope.conf not found"), missingConf.output());
+    }
+
+    @Test
+    void gpuDiscoveryListsTheDevicesSparkMayUse() throws Exception {
+        Result result = run(Map.of("CUDA_VISIBLE_DEVICES", "0,3"), SCRIPTS.resolve("get-gpus-resources.sh").toString());
+        assertEquals(0, result.exitCode());
+        assertEquals("{\"name\":\"gpu\",\"addresses\":[\"0\",\"3\"]}", result.output().strip());
+    }
+
+}
