@@ -69,17 +69,22 @@ final class JsonCursor {
      * called positioned on the element's START_OBJECT and reads its fields with {@link #nextField()}.
      */
     <T> List<T> listOfObjects(ElementReader<T> element) throws IOException {
+        List<T> list = new ArrayList<>();
+        forEachObject(() -> list.add(element.read()));
+        return list;
+    }
+
+    /** Like {@link #listOfObjects} for readers that hand each element on instead of returning it. */
+    void forEachObject(ElementVisitor element) throws IOException {
         if (next() != JsonToken.START_ARRAY) {
             throw malformed("expected an array, got " + describeCurrent());
         }
-        List<T> list = new ArrayList<>();
         while (next() != JsonToken.END_ARRAY) {
             if (parser.currentToken() != JsonToken.START_OBJECT) {
                 throw malformed("expected an object, got " + describeCurrent());
             }
-            list.add(element.read());
+            element.visit();
         }
-        return list;
     }
 
     /** Checks that nothing follows the top-level value, so that two concatenated files do not pass as one. */
@@ -143,10 +148,16 @@ final class JsonCursor {
 
     /** A COCO box: an array of exactly four numbers [x, y, width, height]. */
     BBox box() throws IOException {
+        double[] values = new double[4];
+        boxInto(values);
+        return new BBox(values[0], values[1], values[2], values[3]);
+    }
+
+    /** Reads a box into {@code values} (length 4) without allocating. */
+    void boxInto(double[] values) throws IOException {
         if (next() != JsonToken.START_ARRAY) {
             throw malformed("expected a box [x, y, width, height], got " + describeCurrent());
         }
-        double[] values = new double[4];
         int count = 0;
         while (next() != JsonToken.END_ARRAY) {
             if (count == 4) {
@@ -157,7 +168,6 @@ final class JsonCursor {
         if (count < 4) {
             throw malformed("a box has 4 numbers [x, y, width, height], this one has " + count);
         }
-        return new BBox(values[0], values[1], values[2], values[3]);
     }
 
     /** An error for a required field that the object just read (the cursor is on its END_OBJECT) did not have. */
@@ -244,6 +254,12 @@ final class JsonCursor {
             }
         }
         return path.insert(0, '$').toString();
+    }
+
+    /** Reads one element of an array and hands it on; may throw. */
+    @FunctionalInterface
+    interface ElementVisitor {
+        void visit() throws IOException;
     }
 
     /** Reads one element of an array; may throw. */

@@ -63,80 +63,107 @@ final class Accumulator {
         IntStream.range(0, categories).parallel().forEach(k -> {
             List<ImageCategoryEval> entries = byCategory.get(k);
             entries.sort(Comparator.comparingInt(ImageCategoryEval::image));
-            for (int mi = 0; mi < m; mi++) {
-                accumulateCategory(curves, k, mi, entries);
+            if (!entries.isEmpty()) {
+                accumulateCategory(curves, k, entries);
             }
         });
         return curves;
     }
 
-    private void accumulateCategory(Curves c, int k, int mi, List<ImageCategoryEval> entries) {
-        if (entries.isEmpty()) {
-            return;
-        }
-        int maxDet = params.maxDets()[mi];
+    /**
+     * One category, every area range and maxDets. The detections are sorted once with the largest maxDets: a
+     * smaller maxDets keeps the sorted detections whose rank in their image is below it, which is the same
+     * sequence because the sort is stable.
+     */
+    private void accumulateCategory(Curves c, int k, List<ImageCategoryEval> entries) {
+        int largest = params.largestMaxDet();
         int total = 0;
         for (ImageCategoryEval e : entries) {
-            total += Math.min(maxDet, e.detections());
+            total += Math.min(largest, e.detections());
         }
         double[] scores = new double[total];
         int[] entryOf = new int[total];
-        int[] positionOf = new int[total];
+        int[] rankOf = new int[total];
         int n = 0;
         for (int ei = 0; ei < entries.size(); ei++) {
             ImageCategoryEval e = entries.get(ei);
-            for (int p = 0; p < Math.min(maxDet, e.detections()); p++) {
+            for (int p = 0; p < Math.min(largest, e.detections()); p++) {
                 scores[n] = e.scores()[p];
                 entryOf[n] = ei;
-                positionOf[n] = p;
+                rankOf[n] = p;
                 n++;
             }
         }
         int[] order = IntStream.range(0, total).toArray();
         StableSort.sort(order, (x, y) -> StableSort.descending(scores[x], scores[y]));
-
-        double[] recallPoints = params.recallThresholds();
+        // The flags of every (area, threshold) in sorted order, contiguous per (area, threshold).
+        int at = c.a() * c.t();
+        byte[] flags = new byte[at * total];
+        int[] ranks = new int[total];
+        for (int i = 0; i < total; i++) {
+            int s = order[i];
+            ImageCategoryEval e = entries.get(entryOf[s]);
+            ranks[i] = rankOf[s];
+            for (int j = 0; j < at; j++) {
+                flags[j * total + i] = e.flags()[j * e.detections() + rankOf[s]];
+            }
+        }
+        long[] countable = new long[c.a()];
+        for (ImageCategoryEval e : entries) {
+            for (int ai = 0; ai < c.a(); ai++) {
+                countable[ai] += e.nonIgnoredGt()[ai];
+            }
+        }
         double[] rc = new double[total];
         double[] pr = new double[total];
-        for (int ai = 0; ai < c.a(); ai++) {
-            long countable = 0;
-            for (ImageCategoryEval e : entries) {
-                countable += e.nonIgnoredGt()[ai];
-            }
-            if (countable == 0) {
-                continue;
-            }
-            for (int ti = 0; ti < c.t(); ti++) {
-                double tp = 0;
-                double fp = 0;
-                for (int i = 0; i < total; i++) {
-                    int s = order[i];
-                    byte flag = entries.get(entryOf[s]).flag(ai, ti, c.t(), positionOf[s]);
-                    if ((flag & ImageCategoryEval.IGNORED) == 0) {
-                        if ((flag & ImageCategoryEval.MATCHED) != 0) {
-                            tp++;
-                        } else {
-                            fp++;
+        for (int mi = 0; mi < c.m(); mi++) {
+            int maxDet = params.maxDets()[mi];
+            for (int ai = 0; ai < c.a(); ai++) {
+                if (countable[ai] == 0) {
+                    continue;
+                }
+                for (int ti = 0; ti < c.t(); ti++) {
+                    int base = (ai * c.t() + ti) * total;
+                    int nd = 0;
+                    double tp = 0;
+                    double fp = 0;
+                    for (int i = 0; i < total; i++) {
+                        if (ranks[i] >= maxDet) {
+                            continue;
                         }
+                        byte flag = flags[base + i];
+                        if ((flag & ImageCategoryEval.IGNORED) == 0) {
+                            if ((flag & ImageCategoryEval.MATCHED) != 0) {
+                                tp++;
+                            } else {
+                                fp++;
+                            }
+                        }
+                        rc[nd] = tp / countable[ai];
+                        pr[nd] = tp / (fp + tp + EPS);
+                        nd++;
                     }
-                    rc[i] = tp / countable;
-                    pr[i] = tp / (fp + tp + EPS);
-                }
-                c.recall()[((ti * c.k() + k) * c.a() + ai) * c.m() + mi] = total > 0 ? rc[total - 1] : 0;
-                for (int i = total - 1; i > 0; i--) {
-                    if (pr[i] > pr[i - 1]) {
-                        pr[i - 1] = pr[i];
-                    }
-                }
-                int position = 0;
-                for (int ri = 0; ri < recallPoints.length; ri++) {
-                    while (position < total && rc[position] < recallPoints[ri]) {
-                        position++;
-                    }
-                    double value = position < total ? pr[position] : 0;
-                    c.precision()[(((ti * c.r() + ri) * c.k() + k) * c.a() + ai) * c.m() + mi] = value;
+                    store(c, k, ai, mi, ti, rc, pr, nd);
                 }
             }
+        }
+    }
+
+    /** Recall and the 101-point precision of one (threshold, category, area, maxDets) from its curve. */
+    private void store(Curves c, int k, int ai, int mi, int ti, double[] rc, double[] pr, int nd) {
+        c.recall()[((ti * c.k() + k) * c.a() + ai) * c.m() + mi] = nd > 0 ? rc[nd - 1] : 0;
+        for (int i = nd - 1; i > 0; i--) {
+            if (pr[i] > pr[i - 1]) {
+                pr[i - 1] = pr[i];
+            }
+        }
+        double[] recallPoints = params.recallThresholds();
+        int position = 0;
+        for (int ri = 0; ri < recallPoints.length; ri++) {
+            while (position < nd && rc[position] < recallPoints[ri]) {
+                position++;
+            }
+            c.precision()[(((ti * c.r() + ri) * c.k() + k) * c.a() + ai) * c.m() + mi] = position < nd ? pr[position] : 0;
         }
     }
 }

@@ -24,8 +24,4 @@ public record ImageCategoryEval(int category, int image, int[] nonIgnoredGt, dou
     public int detections() {
         return scores.length;
     }
-
-    public byte flag(int area, int threshold, int thresholds, int detection) {
-        return flags[(area * thresholds + threshold) * scores.length + detection];
-    }
 }

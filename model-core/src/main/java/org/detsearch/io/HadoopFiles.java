@@ -14,6 +14,9 @@ import java.util.UUID;
 /**
  * File access by URI on any Hadoop file system (file://, hdfs://, s3a://; a plain path means the local disk),
  * and atomic writes: a reader sees either the previous complete file or the new complete file, never a part.
+ * <p>
+ * Local files are read and written with java.nio directly: starting Hadoop's file-system machinery (service
+ * loading, user login) costs over a second, which dominated short commands such as {@code evaluate}.
  */
 public final class HadoopFiles {
     private final Configuration conf;
@@ -37,15 +40,32 @@ public final class HadoopFiles {
     /** A fully qualified path (scheme and authority filled in), so "out/x" and "file:/abs/out/x" compare equal. */
     public Path qualify(String uri) {
         Path path = new Path(uri);
+        if (path.toUri().getScheme() == null) {
+            return new Path(java.nio.file.Path.of(path.toUri().getPath()).toAbsolutePath().normalize().toUri());
+        }
         return fileSystem(path).makeQualified(path);
     }
 
     public InputStream open(Path path) throws IOException {
+        java.nio.file.Path local = local(path);
+        if (local != null) {
+            return new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(local), 1 << 16);
+        }
         return fileSystem(path).open(path);
     }
 
     public boolean exists(Path path) throws IOException {
-        return fileSystem(path).exists(path);
+        java.nio.file.Path local = local(path);
+        return local != null ? java.nio.file.Files.exists(local) : fileSystem(path).exists(path);
+    }
+
+    /** The java.nio path of a file:// (or scheme-less) path; null for other file systems. */
+    private static java.nio.file.Path local(Path path) {
+        String scheme = path.toUri().getScheme();
+        if (scheme == null) {
+            return java.nio.file.Path.of(path.toUri().getPath());
+        }
+        return scheme.equals("file") ? java.nio.file.Path.of(path.toUri()) : null;
     }
 
     public byte[] readAll(Path path) throws IOException {
@@ -62,6 +82,11 @@ public final class HadoopFiles {
      * folder, which is then renamed over the target.
      */
     public void writeAtomically(Path target, Writer writer) throws IOException {
+        java.nio.file.Path local = local(target);
+        if (local != null) {
+            writeLocalAtomically(local, writer);
+            return;
+        }
         FileSystem fs = fileSystem(target);
         if (isObjectStore(fs)) {
             java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
@@ -84,6 +109,21 @@ public final class HadoopFiles {
             }
         } finally {
             fs.delete(temp, false);
+        }
+    }
+
+    private static void writeLocalAtomically(java.nio.file.Path target, Writer writer) throws IOException {
+        java.nio.file.Path dir = target.toAbsolutePath().getParent();
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            try (OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(temp))) {
+                writer.write(out);
+            }
+            java.nio.file.Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            java.nio.file.Files.deleteIfExists(temp);
         }
     }
 

@@ -1,0 +1,65 @@
+package org.detsearch.evaluation;
+
+import com.typesafe.config.Config;
+import org.apache.spark.sql.SparkSession;
+import org.detsearch.coco.CocoDataset;
+import org.detsearch.coco.CocoInstances;
+import org.detsearch.coco.CocoJsonReader;
+import org.detsearch.coco.SharedTestData;
+import org.detsearch.config.ConfigLoader;
+import org.detsearch.eval.CocoEvaluator;
+import org.detsearch.eval.CocoMetrics;
+import org.detsearch.eval.DetectionTable;
+import org.detsearch.spark.SparkSessions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Matching on Spark executors gives exactly (bit for bit) the numbers of the one-JVM path. */
+class DistributedMatchingTest {
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        Config conf = ConfigLoader.load(null, Map.of("spark-runtime.master", "local[2]",
+                "spark-runtime.conf.\"spark.ui.enabled\"", "false"));
+        spark = SparkSessions.create(conf, "DistributedMatchingTest");
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"coco128_noisy", "case_03_crowd_regions", "case_10_random_mix_1", "case_08_no_detections"})
+    void identicalToTheSingleJvmPath(String name) throws Exception {
+        Path dir = SharedTestData.root().resolve("eval-cases").resolve(name);
+        CocoInstances raw;
+        try (InputStream in = Files.newInputStream(dir.resolve("gt.json"))) {
+            raw = CocoJsonReader.readInstances(in, "gt.json");
+        }
+        CocoDataset gt = new CocoDataset(raw.images(), raw.annotations(), raw.categories());
+        DetectionTable dets;
+        try (InputStream in = Files.newInputStream(dir.resolve("dets.json"))) {
+            dets = DetectionTable.read(in, "dets.json");
+        }
+        CocoMetrics local = new CocoEvaluator().evaluate(gt, dets, true);
+        CocoMetrics distributed = DistributedMatching.evaluate(spark, gt, dets, true, 5);
+        assertEquals(local.summary(), distributed.summary(), name);
+        local.perClass().forEach((id, metrics) -> {
+            CocoMetrics.ClassMetrics other = distributed.perClass().get(id);
+            assertEquals(metrics.ap(), other.ap(), 0.0, name + " category " + id);
+            assertArrayEquals(metrics.apPerIou(), other.apPerIou(), 0.0, name + " category " + id);
+        });
+    }
+}
