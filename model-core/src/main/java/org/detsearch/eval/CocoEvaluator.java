@@ -46,8 +46,9 @@ public final class CocoEvaluator {
         int iou75 = params.iouIndex(0.75);
         Map<String, Double> summary = new LinkedHashMap<>();
         summary.put("AP", meanPrecision(curves, -1, -1, all, top));
-        summary.put("AP50", meanPrecision(curves, iou50, -1, all, top));
-        summary.put("AP75", meanPrecision(curves, iou75, -1, all, top));
+        // pycocotools looks the thresholds up by equality; with parameters lacking one the number is -1
+        summary.put("AP50", iou50 < 0 ? -1 : meanPrecision(curves, iou50, -1, all, top));
+        summary.put("AP75", iou75 < 0 ? -1 : meanPrecision(curves, iou75, -1, all, top));
         summary.put("APs", meanPrecision(curves, -1, -1, params.areaIndex("small"), top));
         summary.put("APm", meanPrecision(curves, -1, -1, params.areaIndex("medium"), top));
         summary.put("APl", meanPrecision(curves, -1, -1, params.areaIndex("large"), top));
@@ -93,13 +94,17 @@ public final class CocoEvaluator {
             }
             int categoryId = index.categoryId(ki);
             result.put(categoryId, new CocoMetrics.ClassMetrics(names.get(categoryId),
-                    mean(c, -1, ki, all, top, true), mean(c, params.iouIndex(0.5), ki, all, top, true),
-                    mean(c, params.iouIndex(0.75), ki, all, top, true),
+                    mean(c, -1, ki, all, top, true), atIou(c, params.iouIndex(0.5), ki, all, top),
+                    atIou(c, params.iouIndex(0.75), ki, all, top),
                     mean(c, -1, ki, params.areaIndex("small"), top, true), mean(c, -1, ki, params.areaIndex("medium"), top, true),
                     mean(c, -1, ki, params.areaIndex("large"), top, true), mean(c, -1, ki, all, top, false),
                     perIou, numGt[ki], numGtNonCrowd[ki], numDets[ki]));
         }
         return result;
+    }
+
+    private static double atIou(Accumulator.Curves c, int iou, int category, int area, int maxDet) {
+        return iou < 0 ? -1 : mean(c, iou, category, area, maxDet, true);
     }
 
     private static double meanPrecision(Accumulator.Curves c, int iou, int category, int area, int maxDet) {

@@ -82,6 +82,20 @@ class EvalBehaviourTest {
     }
 
     @Test
+    void aThresholdOfOneIsCappedJustBelowOne() {
+        // With a single threshold of 1.0, a detection whose IoU is 1 - 1e-11 still matches: the threshold used is
+        // min(1.0, 1 - 1e-10). 1e5 x (1e5 - 1e-6) inside 1e5 x 1e5: IoU = 1 - 1e-11.
+        EvalParams strict = new EvalParams(new double[] {1.0}, EvalParams.COCO.recallThresholds(),
+                EvalParams.COCO.maxDets(), EvalParams.COCO.areaRanges());
+        Gt gt = new Gt(1).box(1, 1, 0, 0, 1e5, 1e5);
+        DetectionTable nearlyExact = DetectionTable.of(List.of(det(1, 1, 0, 0, 1e5, 1e5 - 1e-6, 0.9)));
+        assertTrue(BoxIou.iou(0, 0, 1e5, 1e5 - 1e-6, 0, 0, 1e5, 1e5, false) < 1.0);
+        CocoMetrics m = new CocoEvaluator(strict).evaluate(gt.dataset(), nearlyExact, false);
+        assertEquals(1.0, m.get("AP"), TOL);
+        assertEquals(-1.0, m.get("AP50"), 0.0, "no 0.5 threshold: -1, as pycocotools' lookup by equality finds nothing");
+    }
+
+    @Test
     void iouHasNoPlusOneAndNoClippingToTheImage() {
         assertEquals(50.0 / 150.0, BoxIou.iou(-5, 0, 10, 10, 0, 0, 10, 10, false), TOL, "half outside the image: not clipped");
         assertEquals(0.0, BoxIou.iou(10, 0, 10, 10, 0, 0, 10, 10, false), 0.0, "touching boxes do not overlap without +1");
