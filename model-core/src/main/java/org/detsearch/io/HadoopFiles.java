@@ -49,7 +49,12 @@ public final class HadoopFiles {
     public InputStream open(Path path) throws IOException {
         java.nio.file.Path local = local(path);
         if (local != null) {
-            return new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(local), 1 << 16);
+            try {
+                return new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(local), 1 << 16);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // the contract of Hadoop's open(), which callers rely on to tell "missing" from other failures
+                throw new java.io.FileNotFoundException("File " + path + " does not exist");
+            }
         }
         return fileSystem(path).open(path);
     }
