@@ -1,0 +1,101 @@
+package org.detsearch.backbone;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Adds a bottleneck ResNet v1 to a graph in the Keras ResNet50 layout and layer names, so ImageNet weights made
+ * for Keras' ResNet50 (and DL4J's zoo model, which names its convolutions the same way) load by name:
+ * {@code conv1}/{@code bn_conv1}, then per block {@code res{stage}{block}_branch2a|2b|2c} with batch norms
+ * {@code bn{stage}{block}_branch2a|2b|2c}, projection shortcuts {@code res{stage}a_branch1}/{@code bn..._branch1},
+ * and {@code fc1000}. As in Keras' v1, a stage's stride sits on the first 1x1 convolution; convolutions have
+ * biases; padding is explicit and symmetric (as the weights were trained), not TF's SAME.
+ * Blocks are lettered a, b, c, ... (b1, b2, ... past 26 blocks would be needed only beyond ResNet-152).
+ */
+public final class ResNetBuilder {
+    private final ResNetSpec spec;
+
+    public ResNetBuilder(ResNetSpec spec) {
+        this.spec = spec;
+    }
+
+    /** Name of the vertex holding stage {@code stage}'s output (C2..C5). */
+    public String stageOutput(int stage) {
+        return blockName(stage, spec.blocks()[stage - 2] - 1);
+    }
+
+    /** Output channels of stage {@code stage}. */
+    public int stageChannels(int stage) {
+        return 4 * spec.width(stage);
+    }
+
+    private static String blockName(int stage, int block) {
+        return "res" + stage + (char) ('a' + block) + "_branch";
+    }
+
+    /** Adds the network after {@code input} (an NCHW image input); returns the name of the last vertex. */
+    public String addTo(ComputationGraphConfiguration.GraphBuilder graph, String input) {
+        graph.addLayer("conv1_pad", new ZeroPaddingLayer.Builder(3, 3).build(), input)
+                .addLayer("conv1", new ConvolutionLayer.Builder(7, 7).stride(2, 2).nOut(spec.stemWidth())
+                        .convolutionMode(ConvolutionMode.Truncate).build(), "conv1_pad")
+                .addLayer("bn_conv1", new BatchNormalization.Builder().eps(1e-3).build(), "conv1")
+                .addLayer("conv1_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn_conv1")
+                .addLayer("pool1_pad", new ZeroPaddingLayer.Builder(1, 1).build(), "conv1_relu")
+                .addLayer("pool1", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX, new int[] {3, 3}, new int[] {2, 2})
+                        .convolutionMode(ConvolutionMode.Truncate).build(), "pool1_pad");
+        String previous = "pool1";
+        for (int stage = 2; stage <= 5; stage++) {
+            for (int block = 0; block < spec.blocks()[stage - 2]; block++) {
+                int stride = stage > 2 && block == 0 ? 2 : 1;
+                previous = addBlock(graph, stage, block, stride, previous);
+            }
+        }
+        if (spec.numClasses() > 0) {
+            graph.addLayer("avg_pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), previous)
+                    .addLayer("fc1000", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                            .nOut(spec.numClasses()).activation(Activation.SOFTMAX).build(), "avg_pool");
+            previous = "fc1000";
+        }
+        return previous;
+    }
+
+    private String addBlock(ComputationGraphConfiguration.GraphBuilder graph, int stage, int block, int stride, String input) {
+        String id = stage + "" + (char) ('a' + block);
+        String conv = "res" + id + "_branch";
+        String bn = "bn" + id + "_branch";
+        String act = "act" + id + "_branch";
+        int width = spec.width(stage);
+        graph.addLayer(conv + "2a", new ConvolutionLayer.Builder(1, 1).stride(stride, stride).nOut(width)
+                        .convolutionMode(ConvolutionMode.Truncate).build(), input)
+                .addLayer(bn + "2a", new BatchNormalization.Builder().eps(1e-3).build(), conv + "2a")
+                .addLayer(act + "2a", new ActivationLayer.Builder().activation(Activation.RELU).build(), bn + "2a")
+                .addLayer(conv + "2b", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(width)
+                        .convolutionMode(ConvolutionMode.Truncate).build(), act + "2a")
+                .addLayer(bn + "2b", new BatchNormalization.Builder().eps(1e-3).build(), conv + "2b")
+                .addLayer(act + "2b", new ActivationLayer.Builder().activation(Activation.RELU).build(), bn + "2b")
+                .addLayer(conv + "2c", new ConvolutionLayer.Builder(1, 1).nOut(4 * width)
+                        .convolutionMode(ConvolutionMode.Truncate).build(), act + "2b")
+                .addLayer(bn + "2c", new BatchNormalization.Builder().eps(1e-3).build(), conv + "2c");
+        String shortcut = input;
+        if (block == 0) {
+            graph.addLayer(conv + "1", new ConvolutionLayer.Builder(1, 1).stride(stride, stride).nOut(4 * width)
+                            .convolutionMode(ConvolutionMode.Truncate).build(), input)
+                    .addLayer(bn + "1", new BatchNormalization.Builder().eps(1e-3).build(), conv + "1");
+            shortcut = bn + "1";
+        }
+        graph.addVertex("short" + id + "_branch", new ElementWiseVertex(ElementWiseVertex.Op.Add), bn + "2c", shortcut)
+                .addLayer(conv, new ActivationLayer.Builder().activation(Activation.RELU).build(), "short" + id + "_branch");
+        return conv;
+    }
+}

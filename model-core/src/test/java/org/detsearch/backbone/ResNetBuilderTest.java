@@ -1,0 +1,58 @@
+package org.detsearch.backbone;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.detsearch.model.ParameterCount;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResNetBuilderTest {
+    private static ComputationGraph build(ResNetSpec spec, int size, String... outputs) {
+        ResNetBuilder builder = new ResNetBuilder(spec);
+        ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder().seed(1).graphBuilder()
+                .addInputs("input").setInputTypes(InputType.convolutional(size, size, 3));
+        String last = builder.addTo(graph, "input");
+        graph.setOutputs(outputs.length > 0 ? outputs : new String[] {last});
+        ComputationGraph net = new ComputationGraph(graph.build());
+        net.init();
+        return net;
+    }
+
+    @Test
+    void fullSizeResNetsHaveKerasTrainableParameterCounts() {
+        // Keras ResNet50 / ResNet101: torchvision's counts plus the conv biases of the Keras layout
+        assertEquals(25_583_592L, ParameterCount.of(build(ResNetSpec.resnet50(1000), 224)).trainable());
+        assertEquals(44_601_832L, ParameterCount.of(build(ResNetSpec.resnet101(1000), 224)).trainable());
+    }
+
+    @Test
+    void layerNamesFollowKerasResNet50() {
+        ComputationGraph net = build(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 10), 64);
+        Map<String, INDArray> params = net.paramTable();
+        for (String key : new String[] {"conv1_W", "bn_conv1_gamma", "res2a_branch2a_W", "bn2a_branch2b_beta",
+                "res3a_branch1_W", "bn5a_branch2c_mean", "fc1000_W"}) {
+            assertTrue(params.containsKey(key), key + " in " + params.keySet());
+        }
+    }
+
+    @Test
+    void stagesHaveStrides4To32AndPublishedWidths() {
+        ResNetSpec spec = new ResNetSpec("tiny", new int[] {2, 2, 2, 2}, 0.125, 0);
+        ResNetBuilder builder = new ResNetBuilder(spec);
+        ComputationGraph net = build(spec, 64, builder.stageOutput(3), builder.stageOutput(4), builder.stageOutput(5));
+        INDArray[] out = net.output(Nd4j.rand(1, 3, 64, 64));
+        assertArrayEquals(new long[] {1, 64, 8, 8}, out[0].shape(), "C3: stride 8, 4 x 128 x 0.125 channels");
+        assertArrayEquals(new long[] {1, 128, 4, 4}, out[1].shape());
+        assertArrayEquals(new long[] {1, 256, 2, 2}, out[2].shape());
+        assertEquals("res3b_branch", builder.stageOutput(3));
+    }
+}
