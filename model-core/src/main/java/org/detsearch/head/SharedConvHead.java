@@ -1,0 +1,184 @@
+package org.detsearch.head;
+
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+
+/**
+ * RetinaNet's class or box subnet with ONE set of convolution weights applied to every pyramid level, as the
+ * reference shares them (DL4J layers cannot share weights between graph positions, so the whole subnet is one
+ * SameDiff vertex with one parameter set; gradients from all levels add up in it).
+ * <p>
+ * Per level: {@code depth} x (3x3 conv, {@code channels} -> {@code channels}, ReLU), then a 3x3 predictor conv to
+ * {@code anchors * outputsPerAnchor} channels. Each level's prediction is laid out (y, x, anchor, output) and the
+ * levels are concatenated, which is the anchor order of {@code AnchorGrid}: output [batch, sum_l H_l W_l A K].
+ * Weights are stored [kH, kW, in, out] (SameDiff's native layout; its backprop mishandles other layouts), drawn
+ * from N(0, 0.01) as RetinaNet initialises them; the predictor bias starts at {@code predictorBias} (for the
+ * class net -log((1 - 0.01) / 0.01), so every anchor starts at probability 0.01).
+ * Config fields are bean properties because DL4J serialises configurations through them.
+ */
+public class SharedConvHead extends SameDiffVertex {
+    private int levels;
+    private int channels;
+    private int depth;
+    private int anchors;
+    private int outputsPerAnchor;
+    private double predictorBias;
+
+    public SharedConvHead() {
+    }
+
+    public SharedConvHead(int levels, int channels, int depth, int anchors, int outputsPerAnchor, double predictorBias) {
+        this.levels = levels;
+        this.channels = channels;
+        this.depth = depth;
+        this.anchors = anchors;
+        this.outputsPerAnchor = outputsPerAnchor;
+        this.predictorBias = predictorBias;
+    }
+
+    /** The class subnet: K outputs per anchor, bias from the prior probability 0.01. */
+    public static SharedConvHead classNet(int levels, int channels, int depth, int anchors, int classes) {
+        return new SharedConvHead(levels, channels, depth, anchors, classes, -Math.log((1 - 0.01) / 0.01));
+    }
+
+    /** The box subnet: (ty, tx, th, tw) per anchor, bias 0. */
+    public static SharedConvHead boxNet(int levels, int channels, int depth, int anchors) {
+        return new SharedConvHead(levels, channels, depth, anchors, 4, 0);
+    }
+
+    private int predictions() {
+        return anchors * outputsPerAnchor;
+    }
+
+    @Override
+    public void defineParametersAndInputs(SDVertexParams params) {
+        String[] inputs = new String[levels];
+        for (int i = 0; i < levels; i++) {
+            inputs[i] = "level" + i;
+        }
+        params.defineInputs(inputs);
+        for (int r = 0; r < depth; r++) {
+            params.addWeightParam("W" + r, 3, 3, channels, channels);
+            params.addBiasParam("b" + r, channels);
+        }
+        params.addWeightParam("Wp", 3, 3, channels, predictions());
+        params.addBiasParam("bp", predictions());
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) {
+        for (Map.Entry<String, INDArray> p : params.entrySet()) {
+            if (p.getKey().startsWith("W")) {
+                p.getValue().assign(Nd4j.randn(p.getValue().dataType(), p.getValue().shape()).muli(0.01));
+            } else {
+                p.getValue().assign(p.getKey().equals("bp") ? predictorBias : 0);
+            }
+        }
+    }
+
+    @Override
+    public SDVariable defineVertex(SameDiff sd, Map<String, SDVariable> inputs, Map<String, SDVariable> params,
+                                   Map<String, SDVariable> masks) {
+        Conv2DConfig conv = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dH(1).dW(1)
+                .paddingMode(org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode.VALID)
+                .dataFormat("NCHW").build();
+        SDVariable[] perLevel = new SDVariable[levels];
+        for (int i = 0; i < levels; i++) {
+            SDVariable x = inputs.get("level" + i);
+            SDVariable h = x;
+            for (int r = 0; r < depth; r++) {
+                h = sd.nn().relu(sd.cnn().conv2d(h, params.get("W" + r), params.get("b" + r), conv), 0);
+            }
+            SDVariable prediction = sd.cnn().conv2d(h, params.get("Wp"), params.get("bp"), conv);
+            SDVariable nhwc = sd.permute(prediction, 0, 2, 3, 1);
+            SDVariable shape = sd.concat(0, sd.expandDims(sd.sizeAt(x, 0), 0).castTo(DataType.LONG),
+                    sd.constant(Nd4j.createFromArray(-1L)));
+            perLevel[i] = sd.reshape(nhwc, shape);
+        }
+        return levels == 1 ? sd.identity(perLevel[0]) : sd.concat(1, perLevel);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... vertexInputs) {
+        long total = 0;
+        for (InputType input : vertexInputs) {
+            InputType.InputTypeConvolutional c = (InputType.InputTypeConvolutional) input;
+            total += c.getHeight() * c.getWidth() * predictions();
+        }
+        return InputType.feedForward(total);
+    }
+
+    @Override
+    public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
+                                   boolean initializeParams, DataType networkDatatype) {
+        // The superclass records the vertex name there (its field is private; the updater finds vertices by it);
+        // its uncorrected runtime vertex is dropped unused.
+        super.instantiate(graph, name, idx, paramsView, false, networkDatatype);
+        SameDiffGradientProbe.correction(); // measured now, at graph initialisation, not in the middle of backprop
+        return new CorrectedSameDiffGraphVertex(this, graph, name, idx, paramsView, initializeParams, networkDatatype);
+    }
+
+    @Override
+    public SharedConvHead clone() {
+        return new SharedConvHead(levels, channels, depth, anchors, outputsPerAnchor, predictorBias);
+    }
+
+    public int getLevels() {
+        return levels;
+    }
+
+    public void setLevels(int levels) {
+        this.levels = levels;
+    }
+
+    public int getChannels() {
+        return channels;
+    }
+
+    public void setChannels(int channels) {
+        this.channels = channels;
+    }
+
+    public int getDepth() {
+        return depth;
+    }
+
+    public void setDepth(int depth) {
+        this.depth = depth;
+    }
+
+    public int getAnchors() {
+        return anchors;
+    }
+
+    public void setAnchors(int anchors) {
+        this.anchors = anchors;
+    }
+
+    public int getOutputsPerAnchor() {
+        return outputsPerAnchor;
+    }
+
+    public void setOutputsPerAnchor(int outputsPerAnchor) {
+        this.outputsPerAnchor = outputsPerAnchor;
+    }
+
+    public double getPredictorBias() {
+        return predictorBias;
+    }
+
+    public void setPredictorBias(double predictorBias) {
+        this.predictorBias = predictorBias;
+    }
+}

@@ -1,0 +1,101 @@
+package org.detsearch.head;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.detsearch.detection.FocalLoss;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.NoOp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SharedConvHeadTest {
+    private static DataType previous;
+
+    @BeforeAll
+    static void doublePrecision() {
+        previous = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @AfterAll
+    static void restore() {
+        Nd4j.setDefaultDataTypes(previous, previous);
+    }
+
+    /** Two pyramid levels (4x4 and 2x2, 3 channels) into one shared class head: 2 anchors x 3 classes. */
+    private static ComputationGraphConfiguration twoLevels(int depth) {
+        return new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(5).updater(new NoOp()).graphBuilder()
+                .addInputs("p3", "p4")
+                .setInputTypes(InputType.convolutional(4, 4, 3), InputType.convolutional(2, 2, 3))
+                .addVertex("head", SharedConvHead.classNet(2, 3, depth, 2, 3), "p3", "p4")
+                .addLayer("loss", new LossLayer.Builder().lossFunction(new FocalLoss()).activation(Activation.IDENTITY).build(), "head")
+                .setOutputs("loss").build();
+    }
+
+    @Test
+    void theLibraryBugIsMeasuredNotAssumed() {
+        assertEquals(0.5, SameDiffGradientProbe.correction(), 1e-12, "DL4J M2.1 doubles SameDiff gradients");
+    }
+
+    @Test
+    void outputsAreAllLevelsInAnchorOrderWithOneSetOfWeights() {
+        ComputationGraph net = new ComputationGraph(twoLevels(1));
+        net.init();
+        INDArray p3 = Nd4j.rand(DataType.DOUBLE, 2, 3, 4, 4);
+        INDArray p4 = Nd4j.rand(DataType.DOUBLE, 2, 3, 2, 2);
+        INDArray both = net.outputSingle(p3, p4);
+        assertArrayEquals(new long[] {2, (16 + 4) * 6}, both.shape());
+        // The same head on one level with the same parameters gives exactly the first 96 outputs: shared weights.
+        ComputationGraph single = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
+                .graphBuilder().addInputs("p3").setInputTypes(InputType.convolutional(4, 4, 3))
+                .addVertex("head", SharedConvHead.classNet(1, 3, 1, 2, 3), "p3")
+                .addLayer("loss", new LossLayer.Builder().activation(Activation.IDENTITY).build(), "head")
+                .setOutputs("loss").build());
+        single.init();
+        single.setParams(net.params());
+        assertEquals(net.numParams(), single.numParams(), "parameters do not grow with the number of levels");
+        INDArray alone = single.outputSingle(p3);
+        assertEquals(alone, both.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 96)));
+        // the prior: every anchor starts at probability 0.01 where the convolutions contribute little
+        assertTrue(Math.abs(both.meanNumber().doubleValue() + Math.log(99)) < 0.1);
+    }
+
+    @Test
+    void gradientsAreRightForWeightsSharedAcrossLevels() {
+        ComputationGraph net = new ComputationGraph(twoLevels(2));
+        net.init();
+        // make the weights large enough that every layer matters in the check
+        net.params().muli(30);
+        Nd4j.getRandom().setSeed(7);
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, 2, 120);
+        labels.putScalar(0, 5, 1);
+        labels.putScalar(1, 100, 1);
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                .inputs(new INDArray[] {Nd4j.rand(DataType.DOUBLE, 2, 3, 4, 4), Nd4j.rand(DataType.DOUBLE, 2, 3, 2, 2)})
+                .labels(new INDArray[] {labels}).epsilon(1e-6).maxRelError(1e-4).minAbsoluteError(1e-8));
+        assertTrue(ok);
+    }
+
+    @Test
+    void theConfigurationSurvivesJsonRoundTrip() {
+        ComputationGraphConfiguration conf = twoLevels(2);
+        ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(conf.toJson());
+        SharedConvHead head = (SharedConvHead) back.getVertices().get("head");
+        assertEquals(2, head.getDepth());
+        assertEquals(3, head.getOutputsPerAnchor());
+        assertEquals(-Math.log(99), head.getPredictorBias(), 1e-12);
+    }
+}
