@@ -1,9 +1,7 @@
 package org.detsearch.detection;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -16,7 +14,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * shape. DL4J divides scores and gradients by the minibatch size afterwards, so both are multiplied by it here:
  * what is optimised is exactly the batch-normalised sum of the reference.
  */
-public class FocalLoss implements ILossFunction {
+public class FocalLoss extends BatchNormalisedLoss {
     private double alpha = 0.25;
     private double gamma = 1.5;
     private double labelSmoothing = 0.0;
@@ -66,11 +64,6 @@ public class FocalLoss implements ILossFunction {
         return elementLoss(labels, logits(preOutput, activation), mask).sum(true, 1).muli(scale(labels, mask));
     }
 
-    @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask, boolean average) {
-        double score = computeScoreArray(labels, preOutput, activation, mask).sumNumber().doubleValue();
-        return average ? score / labels.size(0) : score;
-    }
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask) {
@@ -92,22 +85,12 @@ public class FocalLoss implements ILossFunction {
         return activation.backprop(preOutput.dup(), gradient).getFirst();
     }
 
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activation,
-                                                         INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activation, mask, average),
-                computeGradient(labels, preOutput, activation, mask));
-    }
 
     @Override
     public String name() {
         return "FocalLoss(alpha=" + alpha + ", gamma=" + gamma + ", smoothing=" + labelSmoothing + ")";
     }
 
-    @Override
-    public String toString() {
-        return name();
-    }
 
     // Bean properties: DL4J serialises loss functions in configurations through them.
     public double getAlpha() {

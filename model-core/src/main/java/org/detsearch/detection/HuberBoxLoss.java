@@ -1,9 +1,7 @@
 package org.detsearch.detection;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -12,7 +10,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code [batch, anchors * 4]}; the mask marks the coordinates of positive anchors (the positives are counted
  * from it). Scores and gradients are scaled by the minibatch size, which DL4J divides out again.
  */
-public class HuberBoxLoss implements ILossFunction {
+public class HuberBoxLoss extends BatchNormalisedLoss {
     private double delta = 0.1;
     private double weight = 50.0;
 
@@ -44,11 +42,6 @@ public class HuberBoxLoss implements ILossFunction {
         return loss.muli(active(labels, mask)).sum(true, 1).muli(scale(labels, mask));
     }
 
-    @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask, boolean average) {
-        double score = computeScoreArray(labels, preOutput, activation, mask).sumNumber().doubleValue();
-        return average ? score / labels.size(0) : score;
-    }
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask) {
@@ -59,22 +52,12 @@ public class HuberBoxLoss implements ILossFunction {
         return activation.backprop(preOutput.dup(), gradient).getFirst();
     }
 
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activation,
-                                                         INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activation, mask, average),
-                computeGradient(labels, preOutput, activation, mask));
-    }
 
     @Override
     public String name() {
         return "HuberBoxLoss(delta=" + delta + ", weight=" + weight + ")";
     }
 
-    @Override
-    public String toString() {
-        return name();
-    }
 
     public double getDelta() {
         return delta;
