@@ -6,7 +6,7 @@ package org.detsearch.backbone;
  *
  * @param numClasses 0 for a backbone without classifier
  */
-public record ResNetSpec(String name, int[] blocks, double widthMultiplier, int numClasses) {
+public record ResNetSpec(String name, int[] blocks, double widthMultiplier, int numClasses) implements java.io.Serializable {
     public ResNetSpec {
         if (blocks.length != 4 || widthMultiplier <= 0 || numClasses < 0) {
             throw new IllegalArgumentException("a ResNet has 4 stages, a positive width and >= 0 classes");

@@ -5,7 +5,8 @@ package org.detsearch.detection;
  * {@code numScales} octave scales 2^(i/numScales), aspect ratios as width/height (1, 2, 0.5), and base size
  * {@code anchorScale * stride * octave} (anchor scale 4; 5 for D7).
  */
-public record AnchorSpec(int minLevel, int maxLevel, int numScales, double[] aspectRatios, double anchorScale) {
+public record AnchorSpec(int minLevel, int maxLevel, int numScales, double[] aspectRatios, double anchorScale)
+        implements java.io.Serializable {
     public static final AnchorSpec EFFICIENTDET = new AnchorSpec(3, 7, 3, new double[] {1.0, 2.0, 0.5}, 4.0);
 
     public AnchorSpec {

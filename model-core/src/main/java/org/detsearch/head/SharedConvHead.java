@@ -129,9 +129,18 @@ public class SharedConvHead extends SameDiffVertex {
         return new CorrectedSameDiffGraphVertex(this, graph, name, idx, paramsView, initializeParams, networkDatatype);
     }
 
+    /** A copy with the training settings DL4J applied to this vertex (updaters, regularisation, clipping, type). */
     @Override
     public SharedConvHead clone() {
-        return new SharedConvHead(levels, channels, depth, anchors, outputsPerAnchor, predictorBias);
+        SharedConvHead copy = new SharedConvHead(levels, channels, depth, anchors, outputsPerAnchor, predictorBias);
+        copy.updater = updater == null ? null : updater.clone();
+        copy.biasUpdater = biasUpdater == null ? null : biasUpdater.clone();
+        copy.regularization = regularization;
+        copy.regularizationBias = regularizationBias;
+        copy.gradientNormalization = gradientNormalization;
+        copy.gradientNormalizationThreshold = gradientNormalizationThreshold;
+        copy.dataType = dataType;
+        return copy;
     }
 
     public int getLevels() {

@@ -8,7 +8,7 @@ package org.detsearch.image;
  * @param jitterMax  largest random scale (2.0)
  * @param flip       random horizontal flips in training (probability 0.5)
  */
-public record PipelineSpec(int size, double jitterMin, double jitterMax, boolean flip) {
+public record PipelineSpec(int size, double jitterMin, double jitterMax, boolean flip) implements java.io.Serializable {
     /** ImageNet channel means and standard deviations in 0..255 (RGB), as the reference normalises. */
     static final float[] MEAN = {0.485f * 255, 0.456f * 255, 0.406f * 255};
     static final float[] STD = {0.229f * 255, 0.224f * 255, 0.225f * 255};

@@ -8,7 +8,7 @@ import org.detsearch.detection.AnchorSpec;
  * {@code headDepth} shared 3x3 convolutions, anchors per {@link AnchorSpec}, square input of {@code imageSize}.
  */
 public record DetectorSpec(ResNetSpec backbone, int fpnChannels, int headDepth, AnchorSpec anchors, int numClasses,
-                           int imageSize) {
+                           int imageSize) implements java.io.Serializable {
     public DetectorSpec {
         if (anchors.minLevel() != 3 || anchors.maxLevel() != 7) {
             throw new IllegalArgumentException("the FPN gives P3-P7; anchors must use the same levels");
