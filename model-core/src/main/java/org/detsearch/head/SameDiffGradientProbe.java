@@ -43,7 +43,7 @@ public final class SameDiffGradientProbe {
     }
 
     private static double probe() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(0).dataType(DataType.DOUBLE)
                 .updater(new NoOp()).graphBuilder()
                 .addInputs("x").setInputTypes(InputType.feedForward(1))
                 .addVertex("probe", new ScaleVertex(), "x")

@@ -28,6 +28,13 @@ import java.util.Map;
  * Config fields are bean properties because DL4J serialises configurations through them.
  */
 public class SharedConvHead extends SameDiffVertex {
+    static {
+        // The probe builds and initialises a small network, which re-seeds ND4J's global random generator. Doing it
+        // when this class loads (while a configuration is built) keeps it away from a network's initialisation,
+        // whose seeded random stream would otherwise change with whether the probe had run yet in this JVM.
+        SameDiffGradientProbe.correction();
+    }
+
     private int levels;
     private int channels;
     private int depth;
@@ -125,7 +132,6 @@ public class SharedConvHead extends SameDiffVertex {
         // The superclass records the vertex name there (its field is private; the updater finds vertices by it);
         // its uncorrected runtime vertex is dropped unused.
         super.instantiate(graph, name, idx, paramsView, false, networkDatatype);
-        SameDiffGradientProbe.correction(); // measured now, at graph initialisation, not in the middle of backprop
         return new CorrectedSameDiffGraphVertex(this, graph, name, idx, paramsView, initializeParams, networkDatatype);
     }
 
