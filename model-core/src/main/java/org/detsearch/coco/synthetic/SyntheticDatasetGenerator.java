@@ -1,5 +1,6 @@
 package org.detsearch.coco.synthetic;
 
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.detsearch.coco.CocoAnnotation;
@@ -30,6 +31,7 @@ public final class SyntheticDatasetGenerator {
     /** Written last: its presence marks a finished generation. */
     public static final String DONE_MARKER = "train/instances.json";
     private static final int MAX_ANNOTATIONS_PER_IMAGE = 1000;
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     private final HadoopFiles files;
 
@@ -71,8 +73,7 @@ public final class SyntheticDatasetGenerator {
 
     /** One image and its annotations; deterministic in (spec, id). */
     static GeneratedImage render(SceneRenderer renderer, SyntheticDatasetSpec spec, int id) {
-        Random rng = new Random(spec.seed() * 0x9E3779B97F4A7C15L + id);
-        SceneRenderer.Scene scene = renderer.render(rng);
+        SceneRenderer.Scene scene = renderer.render(randomFor(spec, id));
         CocoImage image = new CocoImage(id, String.format("%012d.jpg", id), spec.imageSize(), spec.imageSize());
         List<CocoAnnotation> annotations = new ArrayList<>();
         for (SceneRenderer.ObjectTruth truth : scene.objects()) {
@@ -82,8 +83,26 @@ public final class SyntheticDatasetGenerator {
         return new GeneratedImage(image, annotations, ImageCodec.encodeJpeg(scene.image(), spec.jpegQuality()));
     }
 
+    /**
+     * The image's own generator: a function of (seed, image id) only, so images can be drawn in any order. The seed
+     * is scrambled because java.util.Random's first draw barely changes between neighbouring seeds (seeds s and s+1
+     * give first doubles about 1e-4 apart), which would make that draw almost the same in every image.
+     */
+    static Random randomFor(SyntheticDatasetSpec spec, int imageId) {
+        return new Random(splitMix64(splitMix64(spec.seed()) + GOLDEN_GAMMA * imageId));
+    }
+
+    /** SplitMix64's finaliser: a bijection on longs whose every output bit depends on every input bit. */
+    private static long splitMix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Writes one image; on the local disk without Hadoop's ".crc" side file per image. */
     private static void write(FileSystem fs, Path path, byte[] bytes) {
-        try (OutputStream out = fs.create(path, true)) {
+        FileSystem target = fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
+        try (OutputStream out = target.create(path, true)) {
             out.write(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + path, e);
