@@ -1,8 +1,6 @@
 package org.detsearch.eval;
 
 import org.detsearch.coco.CocoAnnotation;
-import org.detsearch.coco.CocoCategory;
-import org.detsearch.coco.CocoDataset;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -13,8 +11,9 @@ import java.util.Map;
  * COCO bbox evaluation, identical to pycocotools' COCOeval ({@code iouType='bbox'}) to 1e-9:
  * {@link PerImageMatching} ({@code evaluate}), {@link Accumulator} ({@code accumulate}) and the summary here
  * ({@code summarize}: means over every value that is not -1).
- * Detections on images the ground truth does not have are an error (pycocotools asserts); detections of
- * categories the ground truth does not list are left out; an empty results list gives AP 0.
+ * The ground truth is taken as pycocotools indexes it ({@link EvalGroundTruth}). Detections on images the ground
+ * truth does not have are an error (pycocotools asserts); detections of categories the ground truth does not list
+ * are left out; an empty results list gives AP 0 where there is ground truth (-1 elsewhere), as pycocotools reports.
  */
 public final class CocoEvaluator {
     private final EvalParams params;
@@ -27,10 +26,9 @@ public final class CocoEvaluator {
         this(EvalParams.COCO);
     }
 
-    public CocoMetrics evaluate(CocoDataset gt, DetectionTable detections, boolean perClass) {
-        EvalIndex index = EvalIndex.of(gt);
-        List<ImageCategoryEval> matches = new PerImageMatching(params, index).match(gt.annotations(), detections);
-        return summarise(gt, index, matches, perClass ? detections : null);
+    public CocoMetrics evaluate(EvalGroundTruth gt, DetectionTable detections, boolean perClass) {
+        List<ImageCategoryEval> matches = new PerImageMatching(params, gt.index()).match(gt.annotations(), detections);
+        return summarise(gt, matches, perClass ? detections : null);
     }
 
     /**
@@ -38,7 +36,8 @@ public final class CocoEvaluator {
      *
      * @param detections only for the per-class detection counts; null to skip per-class numbers
      */
-    public CocoMetrics summarise(CocoDataset gt, EvalIndex index, Collection<ImageCategoryEval> matches, DetectionTable detections) {
+    public CocoMetrics summarise(EvalGroundTruth gt, Collection<ImageCategoryEval> matches, DetectionTable detections) {
+        EvalIndex index = gt.index();
         Accumulator.Curves curves = new Accumulator(params, index.categories()).accumulate(matches);
         int all = params.areaIndex("all");
         int top = params.maxDetIndex(100);
@@ -58,11 +57,11 @@ public final class CocoEvaluator {
         summary.put("ARs", meanRecall(curves, -1, params.areaIndex("small"), top));
         summary.put("ARm", meanRecall(curves, -1, params.areaIndex("medium"), top));
         summary.put("ARl", meanRecall(curves, -1, params.areaIndex("large"), top));
-        return new CocoMetrics(summary, detections == null ? null : perClass(gt, index, curves, detections));
+        return new CocoMetrics(summary, detections == null ? null : perClass(gt, curves, detections));
     }
 
-    private Map<Integer, CocoMetrics.ClassMetrics> perClass(CocoDataset gt, EvalIndex index, Accumulator.Curves c,
-                                                            DetectionTable detections) {
+    private Map<Integer, CocoMetrics.ClassMetrics> perClass(EvalGroundTruth gt, Accumulator.Curves c, DetectionTable detections) {
+        EvalIndex index = gt.index();
         int k = index.categories();
         long[] numGt = new long[k];
         long[] numGtNonCrowd = new long[k];
@@ -80,10 +79,6 @@ public final class CocoEvaluator {
                 numDets[ki]++;
             }
         }
-        Map<Integer, String> names = new LinkedHashMap<>();
-        for (CocoCategory category : gt.categories()) {
-            names.put(category.id(), category.name());
-        }
         int all = params.areaIndex("all");
         int top = params.maxDetIndex(100);
         Map<Integer, CocoMetrics.ClassMetrics> result = new LinkedHashMap<>();
@@ -93,7 +88,7 @@ public final class CocoEvaluator {
                 perIou[ti] = mean(c, ti, ki, all, top, true);
             }
             int categoryId = index.categoryId(ki);
-            result.put(categoryId, new CocoMetrics.ClassMetrics(names.get(categoryId),
+            result.put(categoryId, new CocoMetrics.ClassMetrics(gt.categoryName(categoryId),
                     mean(c, -1, ki, all, top, true), atIou(c, params.iouIndex(0.5), ki, all, top),
                     atIou(c, params.iouIndex(0.75), ki, all, top),
                     mean(c, -1, ki, params.areaIndex("small"), top, true), mean(c, -1, ki, params.areaIndex("medium"), top, true),

@@ -1,5 +1,7 @@
 package org.detsearch.eval;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +50,12 @@ public record CocoMetrics(Map<String, Double> summary, Map<Integer, ClassMetrics
         return map;
     }
 
-    /** The summary laid out as pycocotools' {@code summarize()} prints it. */
+    /**
+     * The summary laid out as pycocotools' {@code summarize()} prints it. The numbers are rounded as Python's
+     * {@code '{:0.3f}'} rounds: the exact binary value, ties to even (0.5625 prints 0.562, 0.2345 - really
+     * 0.23449999... - prints 0.234). Java's {@code %.3f} rounds the shortest decimal form half up and would print
+     * 0.563 and 0.235.
+     */
     public String table() {
         StringBuilder s = new StringBuilder();
         String[][] rows = {
@@ -58,10 +65,14 @@ public record CocoMetrics(Map<String, Double> summary, Map<Integer, ClassMetrics
                 {"ARs", "0.50:0.95", "small", "100"}, {"ARm", "0.50:0.95", "medium", "100"}, {"ARl", "0.50:0.95", "large", "100"}};
         for (String[] row : rows) {
             boolean ap = row[0].startsWith("AP");
-            s.append(String.format(java.util.Locale.ROOT, " %-18s %s @[ IoU=%-9s | area=%6s | maxDets=%3d ] = %.3f%n",
+            s.append(String.format(java.util.Locale.ROOT, " %-18s %s @[ IoU=%-9s | area=%6s | maxDets=%3d ] = %s%n",
                     ap ? "Average Precision" : "Average Recall", ap ? "(AP)" : "(AR)", row[1], row[2],
-                    Integer.parseInt(row[3]), summary.get(row[0])));
+                    Integer.parseInt(row[3]), threeDecimals(summary.get(row[0]))));
         }
         return s.toString();
+    }
+
+    static String threeDecimals(double value) {
+        return new BigDecimal(value).setScale(3, RoundingMode.HALF_EVEN).toPlainString();
     }
 }

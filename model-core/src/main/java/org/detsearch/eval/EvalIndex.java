@@ -1,17 +1,14 @@
 package org.detsearch.eval;
 
-import org.detsearch.coco.CocoCategory;
-import org.detsearch.coco.CocoDataset;
-import org.detsearch.coco.CocoImage;
-
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The images and categories an evaluation covers, in pycocotools' order: ascending image ids and ascending
- * category ids of the ground truth. Every image and category is known by its position in these lists.
+ * The images and categories an evaluation covers, in pycocotools' order: ascending, distinct image ids and
+ * category ids of the ground truth (COCOeval applies {@code np.unique} to both, so an id listed twice counts once).
+ * Every image and category is known by its position in these lists.
  */
 public final class EvalIndex implements Serializable {
     private final long[] imageIds;
@@ -19,19 +16,12 @@ public final class EvalIndex implements Serializable {
     private final Map<Long, Integer> imagePositions;
 
     public EvalIndex(long[] imageIds, int[] categoryIds) {
-        this.imageIds = imageIds.clone();
-        this.categoryIds = categoryIds.clone();
-        Arrays.sort(this.imageIds);
-        Arrays.sort(this.categoryIds);
-        this.imagePositions = new HashMap<>(imageIds.length * 2);
+        this.imageIds = Arrays.stream(imageIds).distinct().sorted().toArray();
+        this.categoryIds = Arrays.stream(categoryIds).distinct().sorted().toArray();
+        this.imagePositions = new HashMap<>(this.imageIds.length * 2);
         for (int i = 0; i < this.imageIds.length; i++) {
             imagePositions.put(this.imageIds[i], i);
         }
-    }
-
-    public static EvalIndex of(CocoDataset gt) {
-        return new EvalIndex(gt.images().stream().mapToLong(CocoImage::id).toArray(),
-                gt.categories().stream().mapToInt(CocoCategory::id).toArray());
     }
 
     public int images() {

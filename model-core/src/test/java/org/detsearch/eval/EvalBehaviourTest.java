@@ -3,7 +3,6 @@ package org.detsearch.eval;
 import org.detsearch.coco.BBox;
 import org.detsearch.coco.CocoAnnotation;
 import org.detsearch.coco.CocoCategory;
-import org.detsearch.coco.CocoDataset;
 import org.detsearch.coco.CocoImage;
 import org.detsearch.coco.CocoInstances;
 import org.detsearch.coco.CocoJsonReader;
@@ -47,8 +46,8 @@ class EvalBehaviourTest {
             return this;
         }
 
-        CocoDataset dataset() {
-            return new CocoDataset(images, annotations, List.of(new CocoCategory(1, "a", ""), new CocoCategory(2, "b", "")));
+        EvalGroundTruth dataset() {
+            return EvalGroundTruth.of(new CocoInstances(images, annotations, List.of(new CocoCategory(1, "a", ""), new CocoCategory(2, "b", ""))));
         }
     }
 
@@ -68,6 +67,47 @@ class EvalBehaviourTest {
         assertEquals(0.95, t[9], 0.0);
         assertEquals(101, EvalParams.COCO.recallThresholds().length);
         assertEquals(1.0, EvalParams.COCO.recallThresholds()[100], 0.0);
+    }
+
+    @Test
+    void recallPointsAreNumpysLinspaceValuesToo() {
+        // numpy's linspace(0, 1, 101) gives 35 * 0.01 = 0.35000000000000003 for the 36th point, not 0.35. Twenty
+        // images with one object each; by score: 7 hits, 1 miss, 1 hit. tp = 1..7, 7, 8; fp = 0 x7, 1, 1;
+        // recall = .05 .. .35, .35, .40; precision 1 x7, 7/8, 8/9 -> from the right 1 x7, 8/9, 8/9.
+        // Points 0 .. 0.34 (35 of them) first reach a recall >= the point within the hits: 1. The point
+        // 0.35000000000000003 is above the recall 7/20 = 0.35 of the seventh hit and the miss, so it reads the ninth
+        // detection: 8/9, as do 0.36 .. 0.40 (6 points in all); the other 60 read 0. AP = (35 + 6 * 8/9) / 101 at every
+        // threshold (exact boxes). With 0.35 as the point it would be (36 + 5 * 8/9) / 101.
+        assertEquals(0.35000000000000003, EvalParams.COCO.recallThresholds()[35], 0.0);
+        Gt gt = new Gt(20);
+        List<Detection> dets = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            gt.box(i, 1, 0, 0, 10, 10);
+        }
+        for (int i = 1; i <= 7; i++) {
+            dets.add(det(i, 1, 0, 0, 10, 10, 1 - 0.01 * i));
+        }
+        dets.add(det(8, 1, 100, 100, 10, 10, 0.5));
+        dets.add(det(8, 1, 0, 0, 10, 10, 0.4));
+        CocoMetrics m = new CocoEvaluator().evaluate(gt.dataset(), DetectionTable.of(dets), false);
+        assertEquals((35 + 6 * 8.0 / 9) / 101, m.get("AP"), 1e-12);
+    }
+
+    @Test
+    void precisionHasNumpysSpacingOfOneInItsDenominator() {
+        // tp / (tp + fp + eps) with eps = 2^-52: one hit and no miss gives 1 / (1 + 2^-52), which rounds to 1 - 2^-52
+        // (0.9999999999999998, the value pycocotools reports for some single-object categories); with two hits
+        // 2 + 2^-52 rounds back to 2 and precision is exactly 1.
+        EvalGroundTruth one = new Gt(1).box(1, 1, 0, 0, 10, 10).dataset();
+        DetectionTable hit = DetectionTable.of(List.of(det(1, 1, 0, 0, 10, 10, 0.9)));
+        Accumulator.Curves curves = new Accumulator(EvalParams.COCO, 2)
+                .accumulate(new PerImageMatching(EvalParams.COCO, one.index()).match(one.annotations(), hit));
+        assertEquals(1 - Math.ulp(1.0), curves.precision(0, 0, 0, 0, 2), 0.0);
+        EvalGroundTruth two = new Gt(1).box(1, 1, 0, 0, 10, 10).box(1, 1, 50, 50, 10, 10).dataset();
+        DetectionTable hits = DetectionTable.of(List.of(det(1, 1, 0, 0, 10, 10, 0.9), det(1, 1, 50, 50, 10, 10, 0.8)));
+        curves = new Accumulator(EvalParams.COCO, 2)
+                .accumulate(new PerImageMatching(EvalParams.COCO, two.index()).match(two.annotations(), hits));
+        assertEquals(1.0, curves.precision(0, 0, 0, 0, 2), 0.0);
     }
 
     @Test
@@ -128,6 +168,16 @@ class EvalBehaviourTest {
         assertEquals(1.0, m.get("APs"), TOL);
         assertEquals(1.0, m.get("APm"), TOL);
         assertEquals(-1.0, m.get("APl"), TOL);
+        // Area 96^2 = 9216 is medium AND large; the top of every range is 1e10 (pycocotools' 1e5 ** 2), so an area
+        // field above it leaves the box ignored even in "all": no ground truth counts, AP is -1.
+        CocoMetrics upper = eval(new Gt(1).box(1, 1, 0, 0, 96, 96, 9216, false), det(1, 1, 0, 0, 96, 96, 0.9));
+        assertEquals(-1.0, upper.get("APs"), 0.0);
+        assertEquals(1.0, upper.get("APm"), TOL);
+        assertEquals(1.0, upper.get("APl"), TOL);
+        CocoMetrics top = eval(new Gt(1).box(1, 1, 0, 0, 96, 96, 1e10, false), det(1, 1, 0, 0, 96, 96, 0.9));
+        assertEquals(1.0, top.get("AP"), TOL);
+        CocoMetrics beyond = eval(new Gt(1).box(1, 1, 0, 0, 96, 96, 2e10, false), det(1, 1, 0, 0, 96, 96, 0.9));
+        assertEquals(-1.0, beyond.get("AP"), 0.0);
     }
 
     @Test
@@ -230,13 +280,13 @@ class EvalBehaviourTest {
                                   "iscrowd": 0, "ignore": 1}],
                  "categories": [{"id": 1, "name": "a"}]}""";
         CocoInstances raw = CocoJsonReader.readInstances(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "gt.json");
-        CocoDataset gt = new CocoDataset(raw.images(), raw.annotations(), raw.categories());
+        EvalGroundTruth gt = EvalGroundTruth.of(raw);
         DetectionTable hit = DetectionTable.of(List.of(det(1, 1, 0, 0, 10, 10, 0.9)));
         assertEquals(1.0, new CocoEvaluator().evaluate(gt, hit, false).get("AP"), TOL);
         // pycocotools records a match as the ground truth's id and tests it for being non-zero: a box with id 0
         // is found but its detection still counts as a false positive.
-        CocoDataset idZero = new CocoDataset(raw.images(),
-                List.of(new CocoAnnotation(0, 1, 1, new BBox(0, 0, 10, 10), 100, false)), raw.categories());
+        EvalGroundTruth idZero = EvalGroundTruth.of(new CocoInstances(raw.images(),
+                List.of(new CocoAnnotation(0, 1, 1, new BBox(0, 0, 10, 10), 100, false)), raw.categories()));
         assertEquals(0.0, new CocoEvaluator().evaluate(idZero, hit, false).get("AP"), TOL);
     }
 }

@@ -2,8 +2,6 @@ package org.detsearch.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.detsearch.coco.CocoDataset;
-import org.detsearch.coco.CocoInstances;
 import org.detsearch.coco.CocoJsonReader;
 import org.detsearch.coco.SharedTestData;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,16 +20,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EvalCasesTest {
     static final double TOLERANCE = 1e-9;
 
-    static CocoDataset groundTruth(Path file) throws Exception {
+    static EvalGroundTruth groundTruth(Path file) throws Exception {
         try (InputStream in = Files.newInputStream(file)) {
-            CocoInstances raw = CocoJsonReader.readInstances(in, file.getFileName().toString());
-            return new CocoDataset(raw.images(), raw.annotations(), raw.categories());
+            return EvalGroundTruth.of(CocoJsonReader.readInstances(in, file.getFileName().toString()));
         }
     }
 
     static DetectionTable detections(Path file) throws Exception {
         try (InputStream in = Files.newInputStream(file)) {
-            return DetectionTable.of(CocoJsonReader.readResults(in, file.getFileName().toString()));
+            return DetectionTable.read(in, file.getFileName().toString());
         }
     }
 

@@ -2,12 +2,11 @@ package org.detsearch.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.detsearch.coco.CocoDataset;
-import org.detsearch.coco.CocoInstances;
 import org.detsearch.coco.CocoJsonReader;
 import org.detsearch.eval.CocoEvaluator;
 import org.detsearch.eval.CocoMetrics;
 import org.detsearch.eval.DetectionTable;
+import org.detsearch.eval.EvalGroundTruth;
 import org.detsearch.eval.EvalWorkloadGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,21 +63,21 @@ public final class BenchEvalCommand implements Callable<Integer> {
         CocoMetrics metrics = null;
         for (int run = 1; run <= repeat; run++) {
             long start = System.nanoTime();
-            CocoInstances raw;
+            EvalGroundTruth groundTruth;
             try (InputStream in = Files.newInputStream(gt)) {
-                raw = CocoJsonReader.readInstances(in, gt.toString());
+                groundTruth = EvalGroundTruth.of(CocoJsonReader.readInstances(in, gt.toString()));
             }
             DetectionTable table;
             try (InputStream in = Files.newInputStream(dets)) {
-                table = DetectionTable.of(CocoJsonReader.readResults(in, dets.toString()));
+                table = DetectionTable.read(in, dets.toString());
             }
             long parsed = System.nanoTime();
-            metrics = new CocoEvaluator().evaluate(new CocoDataset(raw.images(), raw.annotations(), raw.categories()), table, false);
+            metrics = new CocoEvaluator().evaluate(groundTruth, table, false);
             long done = System.nanoTime();
             double total = (done - start) / 1e9;
             best = Math.min(best, total);
             out.printf("bench eval: run %d: parse %.2f s + evaluate %.2f s = %.2f s (%d boxes, %d detections)%n", run,
-                    (parsed - start) / 1e9, (done - parsed) / 1e9, total, raw.annotations().size(), table.size());
+                    (parsed - start) / 1e9, (done - parsed) / 1e9, total, groundTruth.annotations().size(), table.size());
             result.put("run" + run, Map.of("parseSeconds", (parsed - start) / 1e9, "evaluateSeconds", (done - parsed) / 1e9));
         }
         long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream()

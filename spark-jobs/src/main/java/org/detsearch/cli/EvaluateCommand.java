@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.Config;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-import org.detsearch.coco.CocoDataset;
-import org.detsearch.coco.CocoInstances;
 import org.detsearch.coco.CocoJsonReader;
 import org.detsearch.eval.CocoEvaluator;
 import org.detsearch.eval.CocoMetrics;
 import org.detsearch.eval.DetectionTable;
+import org.detsearch.eval.EvalGroundTruth;
 import org.detsearch.evaluation.DistributedMatching;
 import org.detsearch.io.HadoopConf;
 import org.detsearch.io.HadoopFiles;
@@ -68,12 +67,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
         // The two files parse in parallel: on two cores that hides the smaller one.
-        CompletableFuture<CocoDataset> groundTruthRead = CompletableFuture.supplyAsync(() -> readGroundTruth(files, gt));
+        CompletableFuture<EvalGroundTruth> groundTruthRead = CompletableFuture.supplyAsync(() -> readGroundTruth(files, gt));
         DetectionTable detections;
         try (InputStream in = files.open(files.qualify(dets))) {
             detections = DetectionTable.read(in, dets);
         }
-        CocoDataset groundTruth = join(groundTruthRead);
+        EvalGroundTruth groundTruth = join(groundTruthRead);
+        if (groundTruth.repeatedIds() > 0) {
+            out.printf("evaluate: note: %d annotations share their id with a later one; as in pycocotools, each is "
+                    + "evaluated as the last annotation with its id%n", groundTruth.repeatedIds());
+        }
         long parsed = System.nanoTime();
         CocoMetrics metrics;
         if (spark) {
@@ -86,7 +89,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         long evaluated = System.nanoTime();
         out.print(metrics.table());
         out.printf("evaluate: %d images, %d ground-truth boxes, %d detections; read %.2f s, evaluated %.2f s%n",
-                groundTruth.images().size(), groundTruth.annotations().size(), detections.size(),
+                groundTruth.index().images(), groundTruth.annotations().size(), detections.size(),
                 (parsed - start) / 1e9, (evaluated - parsed) / 1e9);
         if (json != null) {
             Path target = files.qualify(json);
@@ -97,10 +100,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static CocoDataset readGroundTruth(HadoopFiles files, String path) {
+    private static EvalGroundTruth readGroundTruth(HadoopFiles files, String path) {
         try {
-            CocoInstances raw = CocoJsonReader.readInstances(files, files.qualify(path));
-            return new CocoDataset(raw.images(), raw.annotations(), raw.categories());
+            return EvalGroundTruth.of(CocoJsonReader.readInstances(files, files.qualify(path)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

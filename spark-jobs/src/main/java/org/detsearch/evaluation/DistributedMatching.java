@@ -4,10 +4,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.detsearch.coco.CocoAnnotation;
-import org.detsearch.coco.CocoDataset;
 import org.detsearch.eval.CocoEvaluator;
 import org.detsearch.eval.CocoMetrics;
 import org.detsearch.eval.DetectionTable;
+import org.detsearch.eval.EvalGroundTruth;
 import org.detsearch.eval.EvalIndex;
 import org.detsearch.eval.EvalParams;
 import org.detsearch.eval.ImageCategoryEval;
@@ -29,17 +29,17 @@ public final class DistributedMatching {
     record Share(List<CocoAnnotation> annotations, DetectionTable detections) {
     }
 
-    public static CocoMetrics evaluate(SparkSession spark, CocoDataset gt, DetectionTable detections, boolean perClass, int tasks) {
-        EvalIndex index = EvalIndex.of(gt);
+    public static CocoMetrics evaluate(SparkSession spark, EvalGroundTruth gt, DetectionTable detections, boolean perClass, int tasks) {
+        EvalIndex index = gt.index();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<EvalIndex> sharedIndex = jsc.broadcast(index);
         spark.sparkContext().setJobDescription("evaluate: match detections to ground truth on " + tasks + " tasks");
         try {
-            List<ImageCategoryEval> matches = jsc.parallelize(split(gt, index, detections, tasks), tasks)
+            List<ImageCategoryEval> matches = jsc.parallelize(split(gt, detections, tasks), tasks)
                     .flatMap(share -> new PerImageMatching(EvalParams.COCO, sharedIndex.value())
                             .match(share.annotations(), share.detections()).iterator())
                     .collect();
-            return new CocoEvaluator().summarise(gt, index, matches, perClass ? detections : null);
+            return new CocoEvaluator().summarise(gt, matches, perClass ? detections : null);
         } finally {
             spark.sparkContext().setJobDescription(null);
             sharedIndex.destroy();
@@ -47,7 +47,8 @@ public final class DistributedMatching {
     }
 
     /** Images round-robin over the tasks by their position; detections on images outside the index stay with task 0, which rejects them. */
-    static List<Share> split(CocoDataset gt, EvalIndex index, DetectionTable detections, int tasks) {
+    static List<Share> split(EvalGroundTruth gt, DetectionTable detections, int tasks) {
+        EvalIndex index = gt.index();
         List<List<CocoAnnotation>> annotations = new ArrayList<>();
         List<List<Integer>> detectionRows = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {

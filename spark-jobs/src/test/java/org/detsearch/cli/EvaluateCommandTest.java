@@ -45,4 +45,31 @@ class EvaluateCommandTest {
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("Missing required option: '--gt=JSON'"), run.err());
     }
+
+    @Test
+    void acceptsWhatPycocotoolsAcceptsAndSaysWhenIdsRepeat(@TempDir Path tmp) throws Exception {
+        // Image 1 listed twice (pycocotools keeps one) and annotation id 7 on both images: pycocotools evaluates both
+        // occurrences as the last one (image 2), so the detection on image 1 is a false positive ahead of the true
+        // positive on image 2, of 2 countable boxes: AP = (51 * 1/2) / 101 = 0.252..., AR100 = 0.5.
+        Path gt = tmp.resolve("gt.json");
+        Files.writeString(gt, """
+                {"images": [{"id": 1, "file_name": "1.jpg", "width": 99, "height": 99},
+                            {"id": 2, "file_name": "2.jpg", "width": 99, "height": 99},
+                            {"id": 1, "file_name": "1.jpg", "width": 99, "height": 99}],
+                 "annotations": [{"id": 7, "image_id": 1, "category_id": 3, "bbox": [0, 0, 10, 10], "area": 100, "iscrowd": 0},
+                                 {"id": 7, "image_id": 2, "category_id": 3, "bbox": [50, 50, 10, 10], "area": 100, "iscrowd": 0}],
+                 "categories": [{"id": 3, "name": "c"}]}""");
+        Path dets = tmp.resolve("dets.json");
+        Files.writeString(dets, """
+                [{"image_id": 1, "category_id": 3, "bbox": [0, 0, 10, 10], "score": 0.9},
+                 {"image_id": 2, "category_id": 3, "bbox": [50, 50, 10, 10], "score": 0.8}]""");
+        CliRunner run = CliRunner.run("evaluate", "--gt", gt.toString(), "--dets", dets.toString(),
+                "--json", tmp.resolve("m.json").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("1 annotations share their id with a later one"), run.out());
+        assertTrue(run.out().contains(" Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.252"), run.out());
+        JsonNode metrics = new ObjectMapper().readTree(tmp.resolve("m.json").toFile());
+        assertEquals(25.5 / 101, metrics.get("AP").asDouble(), 1e-12);
+        assertEquals(0.5, metrics.get("AR100").asDouble(), 1e-12);
+    }
 }
