@@ -36,6 +36,29 @@ public final class EvalWorkloadGenerator {
     private EvalWorkloadGenerator() {
     }
 
+    /**
+     * Writes a workload without the CLI or Spark on the class path (e.g. to time pycocotools on the same files):
+     * {@code java -cp model-core.jar:... org.detsearch.eval.EvalWorkloadGenerator DIR [IMAGES [GT_PER_IMAGE
+     * [DETS_PER_IMAGE [SEED]]]]}, by default 5,000 images, 8 boxes and 100 detections each, seed 42 (the
+     * workload of {@code detsearch bench eval}).
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1 || args.length > 5) {
+            System.err.println("usage: EvalWorkloadGenerator DIR [IMAGES [GT_PER_IMAGE [DETS_PER_IMAGE [SEED]]]]");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]);
+        int images = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
+        int gtPerImage = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        int detsPerImage = args.length > 3 ? Integer.parseInt(args[3]) : 100;
+        long seed = args.length > 4 ? Long.parseLong(args[4]) : 42;
+        Workload workload = generate(images, gtPerImage, detsPerImage, seed);
+        write(workload, dir);
+        System.out.printf("%d images, %d ground-truth boxes, %d detections: %s, %s%n", images,
+                workload.groundTruth().annotations().size(), workload.detections().size(), dir.resolve("gt.json"),
+                dir.resolve("dets.json"));
+    }
+
     public static Workload generate(int images, int gtPerImage, int detsPerImage, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<CocoImage> imageList = new ArrayList<>(images);

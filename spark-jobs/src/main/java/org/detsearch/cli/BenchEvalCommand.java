@@ -11,6 +11,7 @@ import org.detsearch.eval.EvalWorkloadGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.InputStream;
@@ -51,6 +52,9 @@ public final class BenchEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (repeat < 1) {
+            throw new ParameterException(spec.commandLine(), "--repeat must be at least 1, not " + repeat);
+        }
         PrintWriter out = spec.commandLine().getOut();
         Path gt = work.resolve("gt.json");
         Path dets = work.resolve("dets.json");

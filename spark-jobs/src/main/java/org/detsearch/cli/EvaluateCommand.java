@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -62,6 +63,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (spark && tasks < 1) {
+            throw new ParameterException(spec.commandLine(), "--tasks must be at least 1, not " + tasks);
+        }
         Config conf = config.load(Map.of());
         HadoopFiles files = new HadoopFiles(HadoopConf.from(conf));
         PrintWriter out = spec.commandLine().getOut();

@@ -44,6 +44,10 @@ class EvaluateCommandTest {
         run = CliRunner.run("evaluate", "--dets", dets.toString());
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("Missing required option: '--gt=JSON'"), run.err());
+
+        run = CliRunner.run("evaluate", "--gt", dir.resolve("gt.json").toString(), "--dets", dets.toString(), "--spark", "--tasks", "0");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--tasks must be at least 1, not 0"), run.err());
     }
 
     @Test
