@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,13 +33,17 @@ import java.util.stream.Stream;
  * and each worker launches one executor as a separate JVM from the Spark home the build assembles
  * (target/spark-home, whose jars/ holds the runtime classpath). Executors also get this JVM's class path, so
  * project and test classes load there as they would from the application jar. start() returns once every
- * executor has registered, or throws with the executors' stderr if they do not.
+ * executor has registered; it throws, with the executors' output, if they keep dying at launch (found after a few
+ * relaunches, in seconds) or do not register within 2 minutes.
  * <p>
- * Tests using it still need a JUnit timeout: a job waits for executors, and a dying executor is relaunched.
+ * Tests using it still need a JUnit timeout: jobs wait for executors, and dying executors are relaunched forever
+ * (the standalone master's limit of 10 failures does not apply while another executor is running).
  */
 public final class LocalClusterSpark implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalClusterSpark.class);
     private static final Duration EXECUTOR_START = Duration.ofMinutes(2);
+    /** Executor relaunches at start after which start() concludes they die at launch (they would go on forever). */
+    private static final int FAILED_LAUNCHES_TOLERATED = 4;
 
     private final SparkSession spark;
 
@@ -52,6 +57,11 @@ public final class LocalClusterSpark implements AutoCloseable {
     }
 
     public static LocalClusterSpark start(int executors, int executorMemoryMb) {
+        return start(executors, executorMemoryMb, Map.of());
+    }
+
+    /** With extra Spark settings, applied last. */
+    public static LocalClusterSpark start(int executors, int executorMemoryMb, Map<String, String> sparkSettings) {
         long t0 = System.nanoTime();
         Path sparkHome = Path.of(System.getProperty("detsearch.spark.home", "target/spark-home")).toAbsolutePath();
         if (!Files.isDirectory(sparkHome.resolve("jars"))) {
@@ -66,11 +76,12 @@ public final class LocalClusterSpark implements AutoCloseable {
                 // the launcher looks for jars/ by Scala version; without it every executor dies at launch
                 .set("spark.executorEnv.SPARK_SCALA_VERSION", scalaVersion)
                 .set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        sparkSettings.forEach(conf::set);
         SparkContext sc = withSparkHome(sparkHome, () -> new SparkContext(conf));
         long contextMs = (System.nanoTime() - t0) / 1_000_000;
         LocalClusterSpark cluster = new LocalClusterSpark(SparkTestSettings.session(sc));
         try {
-            cluster.awaitExecutors(executors, EXECUTOR_START);
+            cluster.awaitFirstExecutors(executors);
         } catch (RuntimeException e) {
             String logs = cluster.executorLogTails();
             cluster.close();
@@ -121,10 +132,32 @@ public final class LocalClusterSpark implements AutoCloseable {
         return new TreeSet<>(JavaConverters.seqAsJavaList(spark.sparkContext().getExecutorIds()));
     }
 
+    /**
+     * Waits for the first executors. An executor JVM that dies at launch (bad option, missing class path) is
+     * relaunched by its worker without end, each time in a new log folder: a few extra folders mean failure.
+     */
+    private void awaitFirstExecutors(int count) {
+        awaitCondition(() -> {
+            if (executorIds().size() == count) {
+                return true;
+            }
+            int launches = executorLogDirs().size();
+            if (launches > count + FAILED_LAUNCHES_TOLERATED) {
+                throw new IllegalStateException(launches + " executor JVMs were launched for " + count
+                        + " and " + executorIds().size() + " registered: executors die at launch");
+            }
+            return false;
+        }, EXECUTOR_START, () -> count + " executors did not register within " + EXECUTOR_START);
+    }
+
     /** Waits until exactly {@code count} executors are registered, e.g. for a killed one's replacement. */
     public void awaitExecutors(int count, Duration timeout) {
-        awaitCondition(() -> executorIds().size() == count, timeout,
-                () -> count + " executors did not register within " + timeout + " (registered: " + executorIds() + ")");
+        awaitCondition(() -> {
+            if (spark.sparkContext().isStopped()) {
+                throw new IllegalStateException("Spark stopped while waiting for " + count + " executors");
+            }
+            return executorIds().size() == count;
+        }, timeout, () -> count + " executors did not register within " + timeout + " (registered: " + executorIds() + ")");
     }
 
     /** Process id of each registered executor's JVM, found by running tasks until every executor has run one. */
@@ -192,16 +225,29 @@ public final class LocalClusterSpark implements AutoCloseable {
         return dirs;
     }
 
-    /** The last lines of the executors' stderr, for failure messages. */
+    /**
+     * The end of the first executors' stdout and stderr, for failure messages: the first are complete, while the
+     * newest may still be starting. Lines are cut short, as the first one holds the whole class path.
+     */
     private String executorLogTails() {
+        List<Path> oldest = new ArrayList<>(executorLogDirs());
+        oldest.sort(Comparator.comparing((Path dir) -> dir.toFile().lastModified()));
         StringBuilder tails = new StringBuilder();
-        for (Path dir : executorLogDirs()) {
-            try {
-                List<String> lines = Files.readAllLines(dir.resolve("stderr"));
-                tails.append("--- ").append(dir.resolve("stderr")).append(" (last 30 lines)\n")
-                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()))).append('\n');
-            } catch (IOException e) {
-                tails.append("--- ").append(dir).append(": ").append(e).append('\n');
+        for (Path dir : oldest.subList(0, Math.min(2, oldest.size()))) {
+            for (String name : List.of("stdout", "stderr")) {
+                Path log = dir.resolve(name);
+                try {
+                    List<String> lines = Files.isRegularFile(log) ? Files.readAllLines(log) : List.of();
+                    if (lines.isEmpty()) {
+                        continue;
+                    }
+                    tails.append("--- ").append(log).append(" (last 30 lines)\n");
+                    for (String line : lines.subList(Math.max(0, lines.size() - 30), lines.size())) {
+                        tails.append(line.length() > 300 ? line.substring(0, 300) + " ..." : line).append('\n');
+                    }
+                } catch (IOException e) {
+                    tails.append("--- ").append(log).append(": ").append(e).append('\n');
+                }
             }
         }
         return tails.length() == 0 ? "(no executor logs found)" : tails.toString();
