@@ -7,13 +7,23 @@ import org.deeplearning4j.nn.layers.samediff.SameDiffGraphVertex;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.deeplearning4j.nn.workspace.ArrayType;
 
 /**
- * DL4J's SameDiff graph vertex with its gradients corrected. In DL4J 1.0.0-M2/M2.1 a SameDiff vertex returns
- * gradients (for its parameters and its inputs) exactly twice too large: its gradient function adds the incoming
- * error to itself. Scaling the incoming error by {@link SameDiffGradientProbe#correction()} before backprop fixes
- * both; the factor is measured once on a one-parameter probe, so a DL4J that fixes the bug gets 1.0 here.
+ * DL4J's SameDiff graph vertex with two DL4J 1.0.0-M2/M2.1 bugs worked around.
+ * <ul>
+ * <li>Gradients (for its parameters and its inputs) come back exactly twice too large: its gradient function
+ * adds the incoming error to itself. Scaling the incoming error by {@link SameDiffGradientProbe#correction()}
+ * before backprop fixes both; the factor is measured once on a one-parameter probe, so a DL4J that fixes the bug
+ * gets 1.0 here.</li>
+ * <li>With the graph's workspaces, SameDiff's sessions keep arrays from the previous iteration that live in
+ * workspace memory; once the workspace has grown (the second iteration at 256x256 already) backprop reads freed
+ * memory: wrong losses, or the JVM dies in native code (SIGSEGV in a ReLU). SameDiff therefore runs scoped out of all
+ * workspaces here, and only its results are copied into the graph's workspaces.</li>
+ * </ul>
  */
 public class CorrectedSameDiffGraphVertex extends SameDiffGraphVertex {
     public CorrectedSameDiffGraphVertex(SameDiffVertex config, ComputationGraph graph, String name, int index,
@@ -22,11 +32,28 @@ public class CorrectedSameDiffGraphVertex extends SameDiffGraphVertex {
     }
 
     @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray output;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            output = super.doForward(training, LayerWorkspaceMgr.noWorkspaces());
+        }
+        return workspaceMgr.dup(ArrayType.ACTIVATIONS, output);
+    }
+
+    @Override
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
         double correction = SameDiffGradientProbe.correction();
-        if (correction != 1.0) {
-            setEpsilon(getEpsilon().mul(correction));
+        Pair<Gradient, INDArray[]> result;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            if (correction != 1.0) {
+                setEpsilon(getEpsilon().mul(correction));
+            }
+            result = super.doBackward(tbptt, LayerWorkspaceMgr.noWorkspaces());
         }
-        return super.doBackward(tbptt, workspaceMgr);
+        INDArray[] inputGradients = result.getSecond();
+        for (int i = 0; i < inputGradients.length; i++) {
+            inputGradients[i] = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, inputGradients[i]);
+        }
+        return result;
     }
 }
