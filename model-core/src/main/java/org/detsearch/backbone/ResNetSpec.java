@@ -14,6 +14,23 @@ public record ResNetSpec(String name, int[] blocks, double widthMultiplier, int 
         blocks = blocks.clone();
     }
 
+    /** Value equality, arrays included (a record compares arrays by reference). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ResNetSpec r && name.equals(r.name) && java.util.Arrays.equals(blocks, r.blocks)
+                && Double.compare(widthMultiplier, r.widthMultiplier) == 0 && numClasses == r.numClasses;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(name, java.util.Arrays.hashCode(blocks), widthMultiplier, numClasses);
+    }
+
+    @Override
+    public String toString() {
+        return name + java.util.Arrays.toString(blocks) + " x" + widthMultiplier + (numClasses > 0 ? ", " + numClasses + " classes" : "");
+    }
+
     public static ResNetSpec resnet50(int numClasses) {
         return new ResNetSpec("resnet50", new int[] {3, 4, 6, 3}, 1.0, numClasses);
     }

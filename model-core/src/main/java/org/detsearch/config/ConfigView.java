@@ -36,6 +36,11 @@ public final class ConfigView {
         return new ConfigView(config.getConfig(path), fullPath(path));
     }
 
+    /** The path of this section, e.g. {@code train.model}. */
+    public String section() {
+        return prefix;
+    }
+
     public String fullPath(String path) {
         return prefix.isEmpty() ? path : prefix + "." + path;
     }

@@ -19,6 +19,24 @@ public record AnchorSpec(int minLevel, int maxLevel, int numScales, double[] asp
         aspectRatios = aspectRatios.clone();
     }
 
+    /** Value equality, aspect ratios included (a record compares arrays by reference). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AnchorSpec a && minLevel == a.minLevel && maxLevel == a.maxLevel && numScales == a.numScales
+                && java.util.Arrays.equals(aspectRatios, a.aspectRatios) && Double.compare(anchorScale, a.anchorScale) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(minLevel, maxLevel, numScales, java.util.Arrays.hashCode(aspectRatios), anchorScale);
+    }
+
+    @Override
+    public String toString() {
+        return "P" + minLevel + "-P" + maxLevel + ", " + numScales + " scales, ratios " + java.util.Arrays.toString(aspectRatios)
+                + ", anchor scale " + anchorScale;
+    }
+
     /** Anchors per feature-map position: scales x aspect ratios (9 by default). */
     public int anchorsPerLocation() {
         return numScales * aspectRatios.length;

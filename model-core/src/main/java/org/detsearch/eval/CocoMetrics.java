@@ -1,5 +1,9 @@
 package org.detsearch.eval;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.LinkedHashMap;
@@ -48,6 +52,15 @@ public record CocoMetrics(Map<String, Double> summary, Map<Integer, ClassMetrics
             map.put("per_class", classes);
         }
         return map;
+    }
+
+    /** {@link #toMap()} as indented JSON, the metrics file every job writes. */
+    public byte[] toJson() {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(toMap());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("metrics are plain numbers and strings; JSON cannot fail on them", e);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.detsearch.model;
 
 import org.detsearch.backbone.ResNetSpec;
+import org.detsearch.config.ConfigView;
 import org.detsearch.detection.AnchorSpec;
 
 /**
@@ -19,6 +20,27 @@ public record DetectorSpec(ResNetSpec backbone, int fpnChannels, int headDepth, 
         if (numClasses < 1 || fpnChannels < 1 || headDepth < 0) {
             throw new IllegalArgumentException("need classes >= 1, FPN channels >= 1, head depth >= 0");
         }
+    }
+
+    /**
+     * The {@code model} config section: {@code backbone} (resnet50, resnet101, or tiny: one block per stage),
+     * {@code width} (multiplier of the ResNet widths), {@code fpn-channels}, {@code head-depth},
+     * {@code image-size} and {@code anchor-scale}; the classes come from the dataset.
+     */
+    public static DetectorSpec fromConfig(ConfigView c, int numClasses) {
+        int[] blocks = switch (c.string("backbone")) {
+            case "resnet50" -> new int[] {3, 4, 6, 3};
+            case "resnet101" -> new int[] {3, 4, 23, 3};
+            case "tiny" -> new int[] {1, 1, 1, 1};
+            default -> throw new org.detsearch.config.ConfigValidationException(c.fullPath("backbone"),
+                    c.string("backbone"), "allowed: one of resnet50, resnet101, tiny");
+        };
+        ResNetSpec backbone = new ResNetSpec(c.string("backbone"), blocks, c.doubleIn("width", 1.0 / 64, 4), 0);
+        AnchorSpec anchors = new AnchorSpec(3, 7, 3, new double[] {1.0, 2.0, 0.5}, c.doubleIn("anchor-scale", 0.5, 16));
+        int fpn = c.intIn("fpn-channels", 1, 4096);
+        int head = c.intIn("head-depth", 0, 16);
+        int size = c.intIn("image-size", 128, 4096);
+        return ConfigView.validated(c.section(), () -> new DetectorSpec(backbone, fpn, head, anchors, numClasses, size));
     }
 
     /** RetinaNet-R50 as published: 256 FPN channels, 4 head convolutions, 9 anchors. */

@@ -1,6 +1,10 @@
 package org.detsearch.train;
 
+import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.detsearch.coco.CocoCategory;
+import org.detsearch.io.HadoopFiles;
+import org.detsearch.model.DetectorModel;
 import org.detsearch.backbone.ResNetSpec;
 import org.detsearch.detection.AnchorGrid;
 import org.detsearch.detection.AnchorSpec;
@@ -15,6 +19,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.learning.config.IUpdater;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,10 +34,24 @@ class DetectorTrainerTest {
     private static final DetectorSpec SPEC = new DetectorSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.0625, 0),
             8, 1, AnchorSpec.EFFICIENTDET, 2, 128);
 
-    private static ComputationGraph net(IUpdater updater) {
+    private static final List<CocoCategory> CATEGORIES = List.of(new CocoCategory(3, "a", ""), new CocoCategory(8, "b", ""));
+
+    private static DetectorModel model(IUpdater updater) {
         ComputationGraph net = new ComputationGraph(RetinaNetBuilder.build(SPEC, updater, 4e-5, 10.0, 9));
         net.init();
-        return net;
+        return new DetectorModel(net, SPEC, CATEGORIES);
+    }
+
+    private static HadoopFiles files() {
+        return new HadoopFiles(new Configuration());
+    }
+
+    private static TrainingLog log(Path dir, int resumed, int total) throws IOException {
+        return new TrainingLog(files(), new org.apache.hadoop.fs.Path(dir.toUri()), resumed, total, 1);
+    }
+
+    private static CheckpointStore store(Path dir) {
+        return new CheckpointStore(files(), new org.apache.hadoop.fs.Path(dir.toUri()));
     }
 
     /** A deterministic minibatch per iteration: random pixels with one box each. */
@@ -62,44 +81,60 @@ class DetectorTrainerTest {
 
     @Test
     void aRestartedRunResumesAfterItsLastCheckpointWithoutRepeatingIterations(@TempDir Path tmp) throws Exception {
-        DetectorTrainer trainer = new DetectorTrainer(tmp, 4);
         List<Integer> seen = new ArrayList<>();
-        ComputationGraph first = trainer.train(net(new Adam(1e-3)), 6, i -> {
+        List<Integer> checkpointed = new ArrayList<>();
+        DetectorModel first = new DetectorTrainer(store(tmp), 4).train(model(new Adam(1e-3)), 0, 6, 3, i -> {
             seen.add(i);
             return batch(i);
-        });
+        }, log(tmp, 0, 6), checkpointed::add);
         assertEquals(List.of(0, 1, 2, 3, 4, 5), seen);
-        assertEquals(6, trainer.checkpointedIteration());
+        assertEquals(List.of(4, 6), checkpointed);
 
         // "killed and restarted": a new process restores the checkpoint and only does what is left
-        DetectorTrainer again = new DetectorTrainer(tmp, 4);
-        ComputationGraph restored = again.resume(net(new Adam(1e-3)));
-        assertEquals(first.params(), restored.params(), "the checkpoint holds the trained parameters");
-        assertEquals(first.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray(), "and the updater state");
+        CheckpointStore.Checkpoint restored = store(tmp).restore().orElseThrow();
+        assertEquals(6, restored.iteration());
+        assertEquals(2, restored.epoch(), "6 iterations of 3 per epoch");
+        assertEquals(SPEC, restored.model().spec());
+        assertEquals(CATEGORIES, restored.model().categories());
+        assertEquals(first.net().params(), restored.model().net().params(), "the checkpoint holds the trained parameters");
+        assertEquals(first.net().getUpdater().getStateViewArray(), restored.model().net().getUpdater().getStateViewArray(),
+                "and the updater state");
         seen.clear();
-        again.train(restored, 8, i -> {
+        TrainingLog log = log(tmp, 6, 8);
+        assertEquals(6, log.rows().size(), "the history up to the checkpoint is kept");
+        new DetectorTrainer(store(tmp), 4).train(restored.model(), 6, 8, 3, i -> {
             seen.add(i);
             return batch(i);
-        });
+        }, log, i -> { });
         assertEquals(List.of(6, 7), seen);
-        assertEquals(8, again.checkpointedIteration());
+        assertEquals(8, store(tmp).restore().orElseThrow().iteration());
+        List<String> history = Files.readAllLines(tmp.resolve(TrainingLog.FILE_NAME));
+        assertEquals(9, history.size(), "header + one row per iteration, none twice");
+        assertTrue(history.get(8).startsWith("8,3,"), history.get(8));
     }
 
     @Test
     void aDivergingLossStopsTrainingAndKeepsTheLastGoodCheckpoint(@TempDir Path tmp) throws Exception {
-        DetectorTrainer trainer = new DetectorTrainer(tmp, 1);
-        trainer.train(net(new Adam(1e-3)), 1, DetectorTrainerTest::batch);
-        byte[] good = Files.readAllBytes(tmp.resolve(DetectorTrainer.CHECKPOINT));
+        new DetectorTrainer(store(tmp), 1).train(model(new Adam(1e-3)), 0, 1, 10, DetectorTrainerTest::batch, log(tmp, 0, 1), i -> { });
+        byte[] good = Files.readAllBytes(tmp.resolve(CheckpointStore.FILE_NAME));
         // the same weights under an absurd learning rate
-        ComputationGraph exploding = net(new Sgd(1e12));
-        exploding.setParams(trainer.resume(net(new Adam(1e-3))).params());
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> trainer.train(exploding, 50, DetectorTrainerTest::batch));
+        DetectorModel exploding = model(new Sgd(1e12));
+        exploding.net().setParams(store(tmp).restore().orElseThrow().model().net().params());
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new DetectorTrainer(store(tmp), 1)
+                .train(exploding, 1, 50, 10, DetectorTrainerTest::batch, log(tmp, 1, 50), i -> { }));
         assertTrue(e.getMessage().matches("training diverged at iteration \\d+: the (class|box) loss is (NaN|-?Infinity); the last good checkpoint is kept"),
                 e.getMessage());
-        ComputationGraph kept = trainer.resume(net(new Sgd(0.1)));
-        assertTrue(Double.isFinite(kept.params().sumNumber().doubleValue()), "the kept checkpoint is a usable model");
-        assertTrue(trainer.checkpointedIteration() >= 1);
+        CheckpointStore.Checkpoint kept = store(tmp).restore().orElseThrow();
+        assertTrue(Double.isFinite(kept.model().net().params().sumNumber().doubleValue()), "the kept checkpoint is a usable model");
+        assertTrue(kept.iteration() >= 1);
         assertTrue(good.length > 0);
+    }
+
+    @Test
+    void aModelFileThatIsNotADetectorIsRefusedByName(@TempDir Path tmp) throws Exception {
+        Path notAModel = tmp.resolve(CheckpointStore.FILE_NAME);
+        Files.write(notAModel, new byte[] {1, 2, 3});
+        IOException e = assertThrows(IOException.class, () -> store(tmp).restore());
+        assertTrue(e.getMessage().contains(CheckpointStore.FILE_NAME), e.getMessage());
     }
 }
