@@ -6,7 +6,7 @@ package org.detsearch.detection;
  * per image are kept.
  */
 public record NmsSpec(NmsMethod method, double iouThreshold, double sigma, double scoreThreshold,
-                      int preNmsTopK, int maxDetections) {
+                      int preNmsTopK, int maxDetections) implements java.io.Serializable {
     public static final NmsSpec EFFICIENTDET = new NmsSpec(NmsMethod.GAUSSIAN, 0.5, 0.5, 0.001, 5000, 100);
     public static final NmsSpec HARD = new NmsSpec(NmsMethod.HARD, 0.5, 0.5, 0.001, 5000, 100);
 

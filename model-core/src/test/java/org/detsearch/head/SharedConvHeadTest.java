@@ -4,6 +4,7 @@ import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.detsearch.detection.FocalLoss;
@@ -76,6 +77,11 @@ class SharedConvHeadTest {
     @Test
     void gradientsAreRightForWeightsSharedAcrossLevels() {
         ComputationGraph net = new ComputationGraph(twoLevels(2));
+        assertTrue(gradientsCheck(net, 3));
+    }
+
+    /** Double-precision gradient check on random 4x4 and 2x2 inputs of {@code channels} channels, two images. */
+    private static boolean gradientsCheck(ComputationGraph net, int channels) {
         net.init();
         // make the weights large enough that every layer matters in the check
         net.params().muli(30);
@@ -83,10 +89,27 @@ class SharedConvHeadTest {
         INDArray labels = Nd4j.zeros(DataType.DOUBLE, 2, 120);
         labels.putScalar(0, 5, 1);
         labels.putScalar(1, 100, 1);
-        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                .inputs(new INDArray[] {Nd4j.rand(DataType.DOUBLE, 2, 3, 4, 4), Nd4j.rand(DataType.DOUBLE, 2, 3, 2, 2)})
+        return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                .inputs(new INDArray[] {Nd4j.rand(DataType.DOUBLE, 2, channels, 4, 4), Nd4j.rand(DataType.DOUBLE, 2, channels, 2, 2)})
                 .labels(new INDArray[] {labels}).epsilon(1e-6).maxRelError(1e-4).minAbsoluteError(1e-8));
-        assertTrue(ok);
+    }
+
+    /**
+     * The gradients the head hands back to the layers before it (its input gradients), checked through a 1x1
+     * convolution per level: the parameter check alone would not see a wrong error flowing into the backbone.
+     */
+    @Test
+    void gradientsFlowBackIntoTheLayersFeedingTheHead() {
+        ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(5)
+                .updater(new NoOp()).graphBuilder()
+                .addInputs("c3", "c4")
+                .setInputTypes(InputType.convolutional(4, 4, 2), InputType.convolutional(2, 2, 2))
+                .addLayer("p3", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.TANH).build(), "c3")
+                .addLayer("p4", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.TANH).build(), "c4")
+                .addVertex("head", SharedConvHead.classNet(2, 3, 1, 2, 3), "p3", "p4")
+                .addLayer("loss", new LossLayer.Builder().lossFunction(new FocalLoss()).activation(Activation.IDENTITY).build(), "head")
+                .setOutputs("loss").build());
+        assertTrue(gradientsCheck(net, 2));
     }
 
     @Test

@@ -114,6 +114,25 @@ class DetectorTrainerTest {
     }
 
     @Test
+    void resumingWithAdamUnderTheScheduleContinuesExactlyWhereTheRunStopped(@TempDir Path tmp) throws Exception {
+        // Adam keeps two state arrays per updater block; the blocks of a restored network must be the fresh one's
+        IUpdater adam = new OptimizerSpec(OptimizerSpec.Method.ADAM, 1e-3, 0.9, 0, 10, 0.5).updater(6, 3);
+        Path straight = Files.createDirectories(tmp.resolve("straight"));
+        DetectorModel uninterrupted = new DetectorTrainer(store(straight), 100).train(model(adam), 0, 6, 3,
+                DetectorTrainerTest::batch, log(straight, 0, 6), i -> { });
+
+        Path resumed = Files.createDirectories(tmp.resolve("resumed"));
+        new DetectorTrainer(store(resumed), 100).train(model(adam), 0, 3, 3, DetectorTrainerTest::batch, log(resumed, 0, 3), i -> { });
+        CheckpointStore.Checkpoint restored = store(resumed).restore().orElseThrow();
+        DetectorModel continued = new DetectorTrainer(store(resumed), 100).train(restored.model(), 3, 6, 3,
+                DetectorTrainerTest::batch, log(resumed, 3, 6), i -> { });
+
+        double difference = uninterrupted.net().params().sub(continued.net().params()).norm2Number().doubleValue();
+        double norm = uninterrupted.net().params().norm2Number().doubleValue();
+        assertTrue(difference <= 1e-5 * norm, "resumed run differs from the uninterrupted one by " + difference + " (norm " + norm + ")");
+    }
+
+    @Test
     void aDivergingLossStopsTrainingAndKeepsTheLastGoodCheckpoint(@TempDir Path tmp) throws Exception {
         new DetectorTrainer(store(tmp), 1).train(model(new Adam(1e-3)), 0, 1, 10, DetectorTrainerTest::batch, log(tmp, 0, 1), i -> { });
         byte[] good = Files.readAllBytes(tmp.resolve(CheckpointStore.FILE_NAME));

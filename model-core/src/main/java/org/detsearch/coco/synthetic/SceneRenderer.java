@@ -18,12 +18,6 @@ import java.util.Random;
  * its object (COCO's area is a mask area, and occluded parts are not counted).
  */
 final class SceneRenderer {
-    /**
-     * Log-uniform object sides between these fractions of the image side. At 256 px (18 to 218 px) the visible
-     * areas come out about 33% COCO-small, 47% medium and 19% large (COCO itself: 41%, 34%, 24%).
-     */
-    private static final double MIN_SIZE = 0.07;
-    private static final double MAX_SIZE = 0.85;
     private static final int PLACEMENT_TRIES = 12;
 
     /** One annotated object of a rendered scene; {@code color} is its base colour (before shading), for tests. */
@@ -144,8 +138,8 @@ final class SceneRenderer {
      */
     private int[] objectSides(Random rng) {
         int count = spec.minObjects() + rng.nextInt(spec.maxObjects() - spec.minObjects() + 1);
-        double logMin = Math.log(MIN_SIZE * size);
-        double logMax = Math.log(MAX_SIZE * size);
+        double logMin = Math.log(spec.minObjectSize() * size);
+        double logMax = Math.log(spec.maxObjectSize() * size);
         int[] sides = new int[count];
         for (int i = 0; i < count; i++) {
             sides[i] = (int) Math.round(Math.exp(logMin + rng.nextDouble() * (logMax - logMin)));

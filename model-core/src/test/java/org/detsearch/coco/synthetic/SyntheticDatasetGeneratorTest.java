@@ -203,6 +203,22 @@ class SyntheticDatasetGeneratorTest {
     }
 
     @Test
+    void objectSizeRangeBoundsTheBoxes() {
+        SyntheticDatasetSpec spec = new SyntheticDatasetSpec("unused", 3, 60, 0, 128, 1, 4, 0, 90, 0.3, 0.5);
+        SceneRenderer renderer = new SceneRenderer(spec);
+        int objects = 0;
+        for (int id = 1; id <= spec.trainImages(); id++) {
+            for (SceneRenderer.ObjectTruth truth : renderer.render(SyntheticDatasetGenerator.randomFor(spec, id)).objects()) {
+                // a box is the visible part of a shape whose side is in [0.3, 0.5] x 128 (occlusion only shrinks it)
+                double longer = Math.max(truth.bbox().width(), truth.bbox().height());
+                assertTrue(longer <= 0.5 * 128 + 1, "box " + truth.bbox());
+                objects++;
+            }
+        }
+        assertTrue(objects > 60, "objects: " + objects);
+    }
+
+    @Test
     void theSameSeedGivesByteIdenticalFilesAndAnotherSeedDoesNot() throws Exception {
         java.nio.file.Path again = tmp.resolve("b");
         new SyntheticDatasetGenerator(FILES).generate(spec(again, 11), false);

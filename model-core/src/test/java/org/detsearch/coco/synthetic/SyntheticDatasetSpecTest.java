@@ -28,8 +28,9 @@ class SyntheticDatasetSpecTest {
     @Test
     void overridesAreRead() {
         SyntheticDatasetSpec spec = fromConfig("generate { output = \"hdfs://nn/x\", seed = -3, train-images = 0, val-images = 5, "
-                + "image-size = 128, min-objects = 0, max-objects = 0, crowd-probability = 1, jpeg-quality = 50 }");
-        assertEquals(new SyntheticDatasetSpec("hdfs://nn/x", -3, 0, 5, 128, 0, 0, 1.0, 50), spec);
+                + "image-size = 128, min-objects = 0, max-objects = 0, crowd-probability = 1, jpeg-quality = 50, "
+                + "min-object-size = 0.2, max-object-size = 0.6 }");
+        assertEquals(new SyntheticDatasetSpec("hdfs://nn/x", -3, 0, 5, 128, 0, 0, 1.0, 50, 0.2, 0.6), spec);
     }
 
     @Test
@@ -56,6 +57,9 @@ class SyntheticDatasetSpecTest {
                 () -> fromConfig("generate { min-objects = 5, max-objects = 2 }"));
         assertEquals("bad config in section 'generate': objects per image must satisfy 0 <= min <= max <= 50, got 5..2",
                 minMax.getMessage());
+        assertEquals("bad config in section 'generate': object sizes must satisfy 0.02 <= min-object-size <= "
+                + "max-object-size <= 0.95, got 0.5..0.3", assertThrows(ConfigValidationException.class,
+                () -> fromConfig("generate { min-object-size = 0.5, max-object-size = 0.3 }")).getMessage());
         ConfigValidationException empty = assertThrows(ConfigValidationException.class,
                 () -> fromConfig("generate { train-images = 0, val-images = 0 }"));
         assertEquals("bad config in section 'generate': train-images + val-images must be at least 1, got 0", empty.getMessage());
