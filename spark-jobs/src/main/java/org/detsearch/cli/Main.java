@@ -12,7 +12,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Search and scale object-detection architectures (NATS, EfficientDet) on Apache Spark.",
-        subcommands = {GenerateDataCommand.class, PrepareCommand.class, EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {GenerateDataCommand.class, PrepareCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 the job failed, 2 bad usage or bad config."})
 public final class Main implements Runnable {
 
@@ -38,7 +38,12 @@ public final class Main implements Runnable {
             boolean usage = isUsageError(e);
             String name = commandLine.getCommandName();
             commandLine.getErr().println(name + ": " + (usage ? "" : "failed: ") + message(e));
-            if (parseResult.hasMatchedOption("--verbose")) {
+            // --verbose belongs to the subcommand: the top-level parse result does not see it
+            CommandLine.ParseResult command = parseResult;
+            while (command.hasSubcommand()) {
+                command = command.subcommand();
+            }
+            if (command.hasMatchedOption("--verbose")) {
                 e.printStackTrace(commandLine.getErr());
             }
             return usage ? ExitCodes.USAGE : ExitCodes.JOB_FAILED;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,19 +66,23 @@ public final class PrepareCommand implements Callable<Integer> {
         shorthands.put("prepare.max-side", maxSide == null ? null : maxSide.toString());
         shorthands.put("prepare.overwrite", overwrite == null ? null : overwrite.toString());
         Config conf = config.load(shorthands);
-        PrepareSpec prepareSpec = PrepareSpec.fromConfig(ConfigView.of(conf, "prepare"));
-        ValidationPolicy policy = ValidationPolicy.fromConfig(ConfigView.of(conf, "coco.validation"));
-
         try (SparkSession spark = SparkSessions.create(conf, "detsearch prepare")) {
-            HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
-            ValidatedDataset validated = new CocoValidator(policy)
-                    .validate(CocoJsonReader.readInstances(files, files.qualify(prepareSpec.annotations())));
-            Manifest manifest = new PrepareJob(spark).run(prepareSpec, validated, ConfigRedactor.render(conf, Sections.ALL));
-            PrintWriter out = this.spec.commandLine().getOut();
-            out.println(PrepareJob.withSkipped(validated.report(), manifest.skipped()).summary());
-            print(manifest, files.qualify(prepareSpec.output()), out);
+            prepare(spark, conf, this.spec.commandLine().getOut());
         }
         return ExitCodes.OK;
+    }
+
+    /** Runs the {@code prepare} section of {@code conf} and prints its report (the demo calls this too). */
+    static Manifest prepare(SparkSession spark, Config conf, PrintWriter out) throws IOException {
+        PrepareSpec prepareSpec = PrepareSpec.fromConfig(ConfigView.of(conf, "prepare"));
+        ValidationPolicy policy = ValidationPolicy.fromConfig(ConfigView.of(conf, "coco.validation"));
+        HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+        ValidatedDataset validated = new CocoValidator(policy)
+                .validate(CocoJsonReader.readInstances(files, files.qualify(prepareSpec.annotations())));
+        Manifest manifest = new PrepareJob(spark).run(prepareSpec, validated, ConfigRedactor.render(conf, Sections.ALL));
+        out.println(PrepareJob.withSkipped(validated.report(), manifest.skipped()).summary());
+        print(manifest, files.qualify(prepareSpec.output()), out);
+        return manifest;
     }
 
     static void print(Manifest m, Path output, PrintWriter out) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code detsearch evaluate} on a reference case: pycocotools' table, its numbers in JSON, and its failures. */
@@ -40,10 +41,14 @@ class EvaluateCommandTest {
         CliRunner run = CliRunner.run("evaluate", "--gt", dir.resolve("gt.json").toString(), "--dets", dets.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("image 987654321, which is not in the ground truth"), run.err());
+        assertFalse(run.err().contains("\tat org.detsearch"), "no stack trace unless asked: " + run.err());
+        run = CliRunner.run("evaluate", "--gt", dir.resolve("gt.json").toString(), "--dets", dets.toString(), "--verbose");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("\tat org.detsearch"), "--verbose prints the stack trace: " + run.err());
 
         run = CliRunner.run("evaluate", "--dets", dets.toString());
         assertEquals(2, run.exitCode());
-        assertTrue(run.err().contains("Missing required option: '--gt=JSON'"), run.err());
+        assertTrue(run.err().contains("--dets needs --gt"), run.err());
 
         run = CliRunner.run("evaluate", "--gt", dir.resolve("gt.json").toString(), "--dets", dets.toString(), "--spark", "--tasks", "0");
         assertEquals(2, run.exitCode());
