@@ -36,7 +36,7 @@ public final class TaskGpu {
             scala.Tuple2<String, ResourceInformation> entry = it.next();
             resources.put(entry._1(), entry._2().addresses());
         }
-        OptionalInt device = deviceOf(resources);
+        OptionalInt device = deviceOf(resources, System.getenv("CUDA_VISIBLE_DEVICES"));
         if (device.isEmpty() || Nd4j.getEnvironment().isCPU()) {
             return OptionalInt.empty();
         }
@@ -51,10 +51,12 @@ public final class TaskGpu {
     }
 
     /**
-     * The device index among a task's resources (name -> addresses): the first {@value #RESOURCE} address, since
-     * a task trains on one device; empty when the task holds no GPU.
+     * The CUDA device ordinal for a task's resources (name -> addresses): its first {@value #RESOURCE} address, since
+     * a task trains on one device; empty when the task holds no GPU. Addresses are the ones the discovery script
+     * reported, i.e. physical indices; when {@code CUDA_VISIBLE_DEVICES} narrows the devices (YARN, Kubernetes),
+     * CUDA numbers the visible ones from 0 in that list's order, so the ordinal is the address's position in it.
      */
-    public static OptionalInt deviceOf(Map<String, String[]> resources) {
+    public static OptionalInt deviceOf(Map<String, String[]> resources, String cudaVisibleDevices) {
         String[] addresses = resources.get(RESOURCE);
         if (addresses == null || addresses.length == 0) {
             return OptionalInt.empty();
@@ -63,10 +65,20 @@ public final class TaskGpu {
             LOG.warn("task holds {} GPUs {}; training uses only the first (set spark.task.resource.gpu.amount = 1)",
                     addresses.length, String.join(",", addresses));
         }
+        String address = addresses[0].trim();
+        if (cudaVisibleDevices != null && !cudaVisibleDevices.isBlank()) {
+            java.util.List<String> visible = java.util.Arrays.stream(cudaVisibleDevices.split(",")).map(String::trim).toList();
+            int ordinal = visible.indexOf(address);
+            if (ordinal < 0) {
+                throw new IllegalArgumentException("GPU address \"" + address + "\" is not among CUDA_VISIBLE_DEVICES="
+                        + cudaVisibleDevices + "; the discovery script and the visible devices disagree");
+            }
+            return OptionalInt.of(ordinal);
+        }
         try {
-            return OptionalInt.of(Integer.parseInt(addresses[0].trim()));
+            return OptionalInt.of(Integer.parseInt(address));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("GPU address \"" + addresses[0] + "\" is not a device index; the GPU "
+            throw new IllegalArgumentException("GPU address \"" + address + "\" is not a device index; the GPU "
                     + "discovery script must report indices such as [\"0\", \"1\"]", e);
         }
     }

@@ -15,16 +15,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TaskGpuTest {
     @Test
     void theFirstGpuAddressOfTheTaskIsItsDevice() {
-        assertEquals(OptionalInt.of(3), TaskGpu.deviceOf(Map.of("gpu", new String[] {"3"})));
-        assertEquals(OptionalInt.of(1), TaskGpu.deviceOf(Map.of("gpu", new String[] {" 1", "2"})));
-        assertEquals(OptionalInt.empty(), TaskGpu.deviceOf(Map.of("fpga", new String[] {"0"})));
-        assertEquals(OptionalInt.empty(), TaskGpu.deviceOf(Map.of("gpu", new String[0])));
+        assertEquals(OptionalInt.of(3), TaskGpu.deviceOf(Map.of("gpu", new String[] {"3"}), null));
+        assertEquals(OptionalInt.of(1), TaskGpu.deviceOf(Map.of("gpu", new String[] {" 1", "2"}), ""));
+        assertEquals(OptionalInt.empty(), TaskGpu.deviceOf(Map.of("fpga", new String[] {"0"}), null));
+        assertEquals(OptionalInt.empty(), TaskGpu.deviceOf(Map.of("gpu", new String[0]), null));
+    }
+
+    @Test
+    void underCudaVisibleDevicesTheOrdinalIsThePositionInThatList() {
+        // YARN gave this container physical GPUs 2 and 3: CUDA calls them 0 and 1
+        assertEquals(OptionalInt.of(0), TaskGpu.deviceOf(Map.of("gpu", new String[] {"2"}), "2,3"));
+        assertEquals(OptionalInt.of(1), TaskGpu.deviceOf(Map.of("gpu", new String[] {"3"}), "2, 3"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TaskGpu.deviceOf(Map.of("gpu", new String[] {"0"}), "2,3"));
+        assertTrue(e.getMessage().contains("\"0\" is not among CUDA_VISIBLE_DEVICES=2,3"), e.getMessage());
     }
 
     @Test
     void anAddressThatIsNotAnIndexIsAClearError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TaskGpu.deviceOf(Map.of("gpu", new String[] {"GPU-5f1c"})));
+                () -> TaskGpu.deviceOf(Map.of("gpu", new String[] {"GPU-5f1c"}), null));
         assertTrue(e.getMessage().contains("\"GPU-5f1c\" is not a device index"), e.getMessage());
     }
 
