@@ -19,10 +19,14 @@ class LocalRunnerIT {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
 
     private static String detsearch(Path log, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("submit-scripts/detsearch").toString()));
+        return script("detsearch", log, args);
+    }
+
+    private static String script(String name, Path log, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("submit-scripts").resolve(name).toString()));
         command.addAll(Arrays.asList(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(process.waitFor(3, TimeUnit.MINUTES), "detsearch " + args[0] + " did not finish");
+        assertTrue(process.waitFor(3, TimeUnit.MINUTES), name + " " + String.join(" ", args) + " did not finish");
         String output = Files.readString(log);
         assertEquals(0, process.exitValue(), output);
         return output;
@@ -44,5 +48,21 @@ class LocalRunnerIT {
         assertTrue(prepared.contains("progress - prepare: 1/1 shards (100%)"), "progress lines reach the console: " + prepared);
         assertTrue(!prepared.contains("NativeCodeLoader"), "library noise is kept off the console: " + prepared);
         assertTrue(Files.isRegularFile(tmp.resolve("train-shards/manifest.json")));
+    }
+
+    /** demo.sh, the README's first command, with its data and model shrunk so that it runs in a minute. */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void theDemoScriptRunsEveryStage(@TempDir Path tmp) throws Exception {
+        Path work = tmp.resolve("demo");
+        String out = script("demo.sh", tmp.resolve("demo.log"), "--output", work.toString(), "--epochs", "1",
+                "-Dspark-runtime.conf.\"spark.ui.enabled\"=false", "-Ddemo.generate.train-images=8",
+                "-Ddemo.generate.val-images=4", "-Ddemo.train.batch-size=2", "-Ddemo.train.model.width=0.125",
+                "-Ddemo.train.model.fpn-channels=16", "-Ddemo.train.model.head-depth=1");
+        assertTrue(out.contains("demo: 3/4 training data-parallel on Spark"), out);
+        assertTrue(out.matches("(?s).*demo: AP50 on the held-out split: \\d\\.\\d{3}.*"), out);
+        assertTrue(out.contains("metrics file:" + work.resolve("eval/metrics.json")), out);
+        assertTrue(Files.size(work.resolve("eval/metrics.json")) > 0);
+        assertTrue(Files.size(work.resolve("run/loss-curve.png")) > 0);
     }
 }
