@@ -23,7 +23,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * biases; padding is explicit and symmetric (as the weights were trained), not TF's SAME.
  * Blocks are lettered a, b, c, ... (b1, b2, ... past 26 blocks would be needed only beyond ResNet-152).
  */
-public final class ResNetBuilder {
+public final class ResNetBuilder implements Backbone {
     private final ResNetSpec spec;
 
     public ResNetBuilder(ResNetSpec spec) {
@@ -44,7 +44,18 @@ public final class ResNetBuilder {
         return "res" + stage + (char) ('a' + block) + "_branch";
     }
 
-    /** Adds the network after {@code input} (an NCHW image input); returns the name of the last vertex. */
+    /** Stage s of a ResNet has stride 2^s: level l is stage l. */
+    @Override
+    public String featureOutput(int level) {
+        return stageOutput(level);
+    }
+
+    @Override
+    public int featureChannels(int level) {
+        return stageChannels(level);
+    }
+
+    @Override
     public String addTo(ComputationGraphConfiguration.GraphBuilder graph, String input) {
         graph.addLayer("conv1_pad", new ZeroPaddingLayer.Builder(3, 3).build(), input)
                 .addLayer("conv1", new ConvolutionLayer.Builder(7, 7).stride(2, 2).nOut(spec.stemWidth())

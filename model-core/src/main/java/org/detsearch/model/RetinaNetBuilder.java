@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.detsearch.backbone.Backbone;
 import org.detsearch.backbone.ResNetBuilder;
 import org.detsearch.detection.FocalLoss;
 import org.detsearch.detection.HuberBoxLoss;
@@ -39,9 +40,9 @@ public final class RetinaNetBuilder {
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(InputType.convolutional(spec.imageSize(), spec.imageSize(), 3));
-        ResNetBuilder backbone = new ResNetBuilder(spec.backbone());
+        Backbone backbone = new ResNetBuilder(spec.backbone());
         backbone.addTo(graph, INPUT);
-        new FpnBuilder(spec.fpnChannels()).addTo(graph, backbone.stageOutput(3), backbone.stageOutput(4), backbone.stageOutput(5));
+        new FpnBuilder(spec.fpnChannels()).addTo(graph, backbone.featureOutput(3), backbone.featureOutput(4), backbone.featureOutput(5));
         String[] levels = new String[5];
         for (int l = 3; l <= 7; l++) {
             levels[l - 3] = FpnBuilder.level(l);
