@@ -1,5 +1,7 @@
 package org.detsearch.train;
 
+import org.detsearch.model.RetinaNetSpec;
+import org.detsearch.model.TrainingSettings;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.detsearch.backbone.ResNetSpec;
@@ -21,7 +23,6 @@ import org.detsearch.image.PreparedImage;
 import org.detsearch.io.HadoopFiles;
 import org.detsearch.model.DetectorSpec;
 import org.detsearch.model.ParameterCount;
-import org.detsearch.model.RetinaNetBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -45,9 +46,9 @@ class TinyDetectorTrainingTest {
         CocoInstances raw = CocoJsonReader.readInstances(files, files.qualify(tmp.resolve("data/train/instances.json").toString()));
         CocoDataset dataset = new CocoDataset(raw.images(), raw.annotations(), raw.categories());
 
-        DetectorSpec spec = new DetectorSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0), 16, 1,
+        DetectorSpec spec = new RetinaNetSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0), 16, 1,
                 AnchorSpec.EFFICIENTDET, dataset.labelMap().numClasses(), 128);
-        ComputationGraph net = new ComputationGraph(RetinaNetBuilder.build(spec, new Adam(3e-3), 4e-5, 10.0, 42));
+        ComputationGraph net = new ComputationGraph(spec.graph(new TrainingSettings(new Adam(3e-3), 4e-5, 10.0, 42)));
         net.init();
         assertTrue(ParameterCount.of(net).trainable() < 300_000, "a tiny model for a unit test");
 
