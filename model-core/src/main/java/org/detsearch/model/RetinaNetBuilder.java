@@ -43,8 +43,8 @@ public final class RetinaNetBuilder {
             levels[l - 3] = FpnBuilder.level(l);
         }
         int anchors = spec.anchors().anchorsPerLocation();
-        graph.addVertex("class_net", SharedConvHead.classNet(5, spec.fpnChannels(), spec.headDepth(), anchors, spec.numClasses()), levels)
-                .addVertex("box_net", SharedConvHead.boxNet(5, spec.fpnChannels(), spec.headDepth(), anchors), levels)
+        graph.addVertex("class_net", SharedConvHead.classNet(5, spec.fpnChannels(), spec.headDepth(), anchors, spec.numClasses(), spec.headGroupNorm()), levels)
+                .addVertex("box_net", SharedConvHead.boxNet(5, spec.fpnChannels(), spec.headDepth(), anchors, spec.headGroupNorm()), levels)
                 .addLayer(DetectorSpec.CLASS_OUTPUT, new LossLayer.Builder().lossFunction(new FocalLoss()).activation(Activation.IDENTITY).build(), "class_net")
                 .addLayer(DetectorSpec.BOX_OUTPUT, new LossLayer.Builder().lossFunction(new HuberBoxLoss()).activation(Activation.IDENTITY).build(), "box_net")
                 .setOutputs(DetectorSpec.CLASS_OUTPUT, DetectorSpec.BOX_OUTPUT);

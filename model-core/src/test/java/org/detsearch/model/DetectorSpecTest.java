@@ -18,7 +18,7 @@ class DetectorSpecTest {
     @Test
     void theArchitectureKeyChoosesTheKindAndItsKeysTheRest() {
         DetectorSpec spec = DetectorSpec.fromConfig(model("architecture = retinanet, backbone = resnet50, width = 1.0, "
-                + "fpn-channels = 256, head-depth = 4, image-size = 640, anchor-scale = 4"), 80);
+                + "fpn-channels = 256, head-depth = 4, head-group-norm = 0, image-size = 640, anchor-scale = 4"), 80);
         assertEquals(RetinaNetSpec.retinaNetR50(80, 640), spec);
         assertEquals(AnchorSpec.EFFICIENTDET, spec.anchors());
     }
@@ -35,7 +35,7 @@ class DetectorSpecTest {
     void aBadRetinaNetValueIsReportedWithItsPath() {
         ConfigValidationException e = assertThrows(ConfigValidationException.class,
                 () -> DetectorSpec.fromConfig(model("architecture = retinanet, backbone = resnet50, width = 1.0, "
-                        + "fpn-channels = 64, head-depth = 2, image-size = 200, anchor-scale = 4"), 3));
+                        + "fpn-channels = 64, head-depth = 2, head-group-norm = 0, image-size = 200, anchor-scale = 4"), 3));
         assertTrue(e.getMessage().contains("train.model") && e.getMessage().contains("multiple of 128"), e.getMessage());
     }
 }

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DetectorTrainerTest {
     private static final DetectorSpec SPEC = new RetinaNetSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.0625, 0),
-            8, 1, AnchorSpec.EFFICIENTDET, 2, 128);
+            8, 1, 0, AnchorSpec.EFFICIENTDET, 2, 128);
 
     private static final List<CocoCategory> CATEGORIES = List.of(new CocoCategory(3, "a", ""), new CocoCategory(8, "b", ""));
 

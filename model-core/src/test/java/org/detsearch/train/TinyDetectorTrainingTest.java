@@ -46,7 +46,7 @@ class TinyDetectorTrainingTest {
         CocoInstances raw = CocoJsonReader.readInstances(files, files.qualify(tmp.resolve("data/train/instances.json").toString()));
         CocoDataset dataset = new CocoDataset(raw.images(), raw.annotations(), raw.categories());
 
-        DetectorSpec spec = new RetinaNetSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0), 16, 1,
+        DetectorSpec spec = new RetinaNetSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0), 16, 1, 0,
                 AnchorSpec.EFFICIENTDET, dataset.labelMap().numClasses(), 128);
         ComputationGraph net = new ComputationGraph(spec.graph(new TrainingSettings(new Adam(3e-3), 4e-5, 10.0, 42)));
         net.init();

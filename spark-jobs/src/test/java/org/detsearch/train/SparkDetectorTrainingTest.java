@@ -54,7 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SparkDetectorTrainingTest {
     private static final DetectorSpec SPEC = new RetinaNetSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0),
-            16, 1, AnchorSpec.EFFICIENTDET, 6, 128);
+            16, 1, 0, AnchorSpec.EFFICIENTDET, 6, 128);
     private SparkSession spark;
 
     @AfterEach
