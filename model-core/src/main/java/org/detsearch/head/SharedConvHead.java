@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.detsearch.model.CountsMultiplyAdds;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,7 +31,7 @@ import java.util.Map;
  * class net -log((1 - 0.01) / 0.01), so every anchor starts at probability 0.01).
  * Config fields are bean properties because DL4J serialises configurations through them.
  */
-public class SharedConvHead extends SameDiffVertex {
+public class SharedConvHead extends SameDiffVertex implements CountsMultiplyAdds {
     static {
         // The probe builds and initialises a small network, which re-seeds ND4J's global random generator. Doing it
         // when this class loads (while a configuration is built) keeps it away from a network's initialisation,
@@ -154,6 +155,18 @@ public class SharedConvHead extends SameDiffVertex {
             total += c.getHeight() * c.getWidth() * predictions();
         }
         return InputType.feedForward(total);
+    }
+
+    /** Every level runs the same convolutions: depth 3x3 C -> C, then the 3x3 predictor C -> A x K. */
+    @Override
+    public long multiplyAdds(InputType output, InputType... inputs) {
+        long perPosition = 9L * channels * ((long) depth * channels + predictions());
+        long positions = 0;
+        for (InputType input : inputs) {
+            InputType.InputTypeConvolutional level = (InputType.InputTypeConvolutional) input;
+            positions += level.getHeight() * level.getWidth();
+        }
+        return positions * perPosition;
     }
 
     @Override

@@ -79,6 +79,13 @@ class SharedConvHeadTest {
     }
 
     @Test
+    void multiplyAddsAreTheConvolutionsOnEveryLevel() {
+        long perPosition = 9 * 3 * (2 * 3 + 2 * 3); // two 3x3 3 -> 3 convolutions, the 3x3 predictor 3 -> 2 anchors x 3 classes
+        assertEquals((16 + 4) * perPosition, org.detsearch.model.MultiplyAdds.of(twoLevels(2),
+                InputType.convolutional(4, 4, 3), InputType.convolutional(2, 2, 3)).total());
+    }
+
+    @Test
     void gradientsAreRightForWeightsSharedAcrossLevels() {
         ComputationGraph net = new ComputationGraph(twoLevels(2));
         assertTrue(gradientsCheck(net, 3));
