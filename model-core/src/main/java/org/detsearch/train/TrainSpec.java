@@ -27,11 +27,15 @@ public record TrainSpec(Mode mode, int epochs, int batchSize, long seed, int che
         }
     }
 
+    /** The {@code augmentation} section (jitter-min, jitter-max, flip) for a network input of {@code imageSize}. */
+    public static PipelineSpec pipeline(ConfigView augment, int imageSize) {
+        return ConfigView.validated(augment.section(), () -> new PipelineSpec(imageSize,
+                augment.doubleIn("jitter-min", 0.01, 10), augment.doubleIn("jitter-max", 0.01, 10), augment.bool("flip")));
+    }
+
     /** Reads {@code train} (without its {@code model} and path keys); the input size is the model's. */
     public static TrainSpec fromConfig(ConfigView c, int imageSize) {
-        ConfigView augment = c.sub("augmentation");
-        PipelineSpec pipeline = ConfigView.validated(augment.section(), () -> new PipelineSpec(imageSize,
-                augment.doubleIn("jitter-min", 0.01, 10), augment.doubleIn("jitter-max", 0.01, 10), augment.bool("flip")));
+        PipelineSpec pipeline = pipeline(c.sub("augmentation"), imageSize);
         ConfigView spark = c.sub("spark");
         return new TrainSpec(c.enumValue("mode", Mode.class), c.intIn("epochs", 1, 1_000_000), c.intIn("batch-size", 1, 65536),
                 c.longIn("seed", Long.MIN_VALUE, Long.MAX_VALUE), c.intIn("checkpoint-every", 1, Integer.MAX_VALUE), pipeline,

@@ -7,6 +7,8 @@ public final class ExitCodes {
     public static final int JOB_FAILED = 1;
     /** Bad usage or bad configuration: nothing was run. */
     public static final int USAGE = 2;
+    /** A sweep ran to the end and some of its trials FAILED (their records hold the errors). */
+    public static final int TRIALS_FAILED = 3;
 
     private ExitCodes() {
     }

@@ -31,8 +31,12 @@ public final class ShardReader {
     /** Encoded rows of the dataset, as stored (image bytes still compressed), evenly partitioned. */
     public JavaRDD<LoadedImage> encoded(String dataset, int partitions) throws IOException {
         Path dir = files.qualify(dataset);
-        Manifest manifest = Manifest.read(files, dir);
-        String[] paths = manifest.shardPaths(dir).stream().map(Path::toString).toArray(String[]::new);
+        return encoded(Manifest.read(files, dir).shardPaths(dir), partitions);
+    }
+
+    /** Encoded rows of the given shard files, evenly partitioned. */
+    public JavaRDD<LoadedImage> encoded(java.util.List<Path> shards, int partitions) {
+        String[] paths = shards.stream().map(Path::toString).toArray(String[]::new);
         if (paths.length == 0) {
             return spark.emptyDataFrame().javaRDD().map(ShardSchema::fromRow);
         }

@@ -42,19 +42,31 @@ public final class DistributedInference {
                 Predictor predictor = new Predictor(detector.restore(), nms, batchSize);
                 return detections(predictor, partition, batchSize);
             }).collect();
-            List<Detection> detections = new ArrayList<>(rows.size());
-            for (double[] r : rows) {
-                long imageId = (long) r[0];
-                int[] original = originalSizes.get(imageId);
-                double sx = original == null ? 1 : original[0] / r[7];
-                double sy = original == null ? 1 : original[1] / r[8];
-                detections.add(new Detection(imageId, (int) r[1], new BBox(r[2] * sx, r[3] * sy, r[4] * sx, r[5] * sy), r[6]));
-            }
-            return detections;
+            return rescaled(rows, originalSizes);
         } finally {
             spark.sparkContext().setJobDescription(null);
             detector.destroy();
         }
+    }
+
+    /** The same in this JVM, with a predictor of the caller's (a sweep trial evaluating inside its own task). */
+    public static List<Detection> detect(Predictor predictor, Iterator<LoadedImage> images, int batchSize,
+                                         Map<Long, int[]> originalSizes) throws CorruptImageException {
+        List<double[]> rows = new ArrayList<>();
+        detections(predictor, images, batchSize).forEachRemaining(rows::add);
+        return rescaled(rows, originalSizes);
+    }
+
+    private static List<Detection> rescaled(List<double[]> rows, Map<Long, int[]> originalSizes) {
+        List<Detection> detections = new ArrayList<>(rows.size());
+        for (double[] r : rows) {
+            long imageId = (long) r[0];
+            int[] original = originalSizes.get(imageId);
+            double sx = original == null ? 1 : original[0] / r[7];
+            double sy = original == null ? 1 : original[1] / r[8];
+            detections.add(new Detection(imageId, (int) r[1], new BBox(r[2] * sx, r[3] * sy, r[4] * sx, r[5] * sy), r[6]));
+        }
+        return detections;
     }
 
     private static Iterator<double[]> detections(Predictor predictor, Iterator<LoadedImage> images, int batchSize)

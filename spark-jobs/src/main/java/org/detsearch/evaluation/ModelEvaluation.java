@@ -61,10 +61,7 @@ public final class ModelEvaluation {
         String gtPath = groundTruth != null ? groundTruth : manifest.annotations();
         CocoInstances instances = CocoJsonReader.readInstances(files, files.qualify(gtPath));
         checkCategories(detector, instances, gtPath);
-        Map<Long, int[]> sizes = new HashMap<>();
-        for (CocoImage image : instances.images()) {
-            sizes.put(image.id(), new int[] {image.width(), image.height()});
-        }
+        Map<Long, int[]> sizes = originalSizes(instances);
         JavaRDD<LoadedImage> images = reader.encoded(dataset, spark.sparkContext().defaultParallelism());
         long start = System.nanoTime();
         List<Detection> detections = DistributedInference.detect(spark, detector, images, nms, batchSize, sizes);
@@ -81,8 +78,17 @@ public final class ModelEvaluation {
         return new Result(detectionsFile, metricsFile, metrics, count, detections.size(), seconds);
     }
 
+    /** Image id -> {width, height} as the ground truth describes the images (before any downscaling by prepare). */
+    public static Map<Long, int[]> originalSizes(CocoInstances instances) {
+        Map<Long, int[]> sizes = new HashMap<>();
+        for (CocoImage image : instances.images()) {
+            sizes.put(image.id(), new int[] {image.width(), image.height()});
+        }
+        return sizes;
+    }
+
     /** A model trained on other categories would score 0 with no hint why: refuse it by name. */
-    private static void checkCategories(DetectorModel detector, CocoInstances instances, String gtPath) {
+    public static void checkCategories(DetectorModel detector, CocoInstances instances, String gtPath) {
         List<Integer> modelIds = detector.categories().stream().map(c -> c.id()).sorted().toList();
         List<Integer> gtIds = instances.categories().stream().map(c -> c.id()).sorted().toList();
         if (!gtIds.containsAll(modelIds)) {

@@ -78,7 +78,7 @@ public record SparkDetectorTraining(DetectorSpec spec, PipelineSpec pipeline, in
         }
     }
 
-    static Iterator<DecodedSample> decoded(Iterator<LoadedImage> images) {
+    public static Iterator<DecodedSample> decoded(Iterator<LoadedImage> images) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {

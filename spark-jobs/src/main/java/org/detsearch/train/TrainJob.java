@@ -61,19 +61,38 @@ public final class TrainJob {
 
     public Result run(TrainSpec train, ConfigView modelConfig, String dataset, String output, boolean overwrite,
                       String resolvedConfig) throws IOException {
-        Path runDir = files.qualify(output);
         ShardReader reader = new ShardReader(spark);
         Manifest manifest = reader.manifest(dataset);
-        List<CocoCategory> categories = manifest.categories().stream()
-                .sorted(Comparator.comparingInt(Manifest.Category::id))
-                .map(c -> new CocoCategory(c.id(), c.name(), c.supercategory())).toList();
+        List<CocoCategory> categories = categories(manifest);
         DetectorSpec spec = DetectorSpec.fromConfig(modelConfig, categories.size());
         long images = manifest.counts().imagesWritten();
         if (images == 0) {
             throw new IllegalArgumentException("dataset " + dataset + " holds no images to train on");
         }
-        int workers = train.mode() == TrainSpec.Mode.LOCAL ? 1
+        return run(train, spec, categories, reader.encoded(dataset, workers(train)), images, files.qualify(output),
+                overwrite, resolvedConfig);
+    }
+
+    /** A dataset's categories in COCO id order: label i is the i-th. */
+    public static List<CocoCategory> categories(Manifest manifest) {
+        return manifest.categories().stream()
+                .sorted(Comparator.comparingInt(Manifest.Category::id))
+                .map(c -> new CocoCategory(c.id(), c.name(), c.supercategory())).toList();
+    }
+
+    /** Training workers: 1 in local mode, else the configured number or the cluster's default parallelism. */
+    public int workers(TrainSpec train) {
+        return train.mode() == TrainSpec.Mode.LOCAL ? 1
                 : train.workers() > 0 ? train.workers() : spark.sparkContext().defaultParallelism();
+    }
+
+    /**
+     * Trains {@code spec} on {@code encoded} ({@code images} of them, partitioned for the workers) into {@code runDir}:
+     * the body of a train run, also used by sweeps, whose trials train on a subset of a dataset.
+     */
+    public Result run(TrainSpec train, DetectorSpec spec, List<CocoCategory> categories, JavaRDD<LoadedImage> encoded,
+                      long images, Path runDir, boolean overwrite, String resolvedConfig) throws IOException {
+        int workers = workers(train);
         int perEpoch = (int) Math.ceil(Math.ceil((double) images / workers) / train.batchSize());
         int total = perEpoch * train.epochs();
 
@@ -92,7 +111,7 @@ public final class TrainJob {
 
         TrainingLog log = new TrainingLog(files, runDir, startIteration, total, train.epochs());
         LossCurves curves = new LossCurves(files, runDir);
-        JavaRDD<LoadedImage> encoded = reader.encoded(dataset, workers).persist(StorageLevel.MEMORY_AND_DISK());
+        encoded.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             if (train.mode() == TrainSpec.Mode.LOCAL) {
                 DetectorTrainer trainer = new DetectorTrainer(checkpoints, train.checkpointEvery());
@@ -128,7 +147,8 @@ public final class TrainJob {
         return Optional.empty();
     }
 
-    private static DetectorModel fresh(DetectorSpec spec, TrainSpec train, List<CocoCategory> categories, int total, int perEpoch) {
+    /** A freshly initialised model of {@code spec} with the updater of a run of {@code total} iterations. */
+    public static DetectorModel fresh(DetectorSpec spec, TrainSpec train, List<CocoCategory> categories, int total, int perEpoch) {
         OptimizerSpec o = train.optimizer();
         ComputationGraph net = new ComputationGraph(spec.graph(new TrainingSettings(o.updater(total, perEpoch), o.weightDecay(),
                 o.gradientClip(), train.seed())));

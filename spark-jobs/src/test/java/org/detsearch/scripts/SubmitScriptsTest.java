@@ -29,11 +29,15 @@ class SubmitScriptsTest {
         return new Result(process.exitValue(), output);
     }
 
-    /** A SPARK_HOME whose bin/spark-submit writes one argument per line to args.txt. */
+    /**
+     * A SPARK_HOME whose bin/spark-submit writes one argument per line to args.txt, appends its arguments as one line
+     * to calls.txt, and exits with $FAKE_SUBMIT_EXIT (0 when unset).
+     */
     private static Path fakeSparkHome(Path tmp) throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("spark/bin"));
         Path submit = bin.resolve("spark-submit");
-        Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/../args.txt\"\n");
+        Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/../args.txt\"\n"
+                + "echo \"$*\" >> \"$(dirname \"$0\")/../calls.txt\"\nexit \"${FAKE_SUBMIT_EXIT:-0}\"\n");
         Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
         return tmp.resolve("spark");
     }
@@ -89,4 +93,40 @@ class SubmitScriptsTest {
         assertEquals("{\"name\":\"gpu\",\"addresses\":[\"0\",\"3\"]}", result.output().strip());
     }
 
+    @Test
+    void sweepGivesEachTrialTaskItsCoresAndRendersTheReportAfterFailedTrials(@TempDir Path tmp) throws Exception {
+        Path sparkHome = fakeSparkHome(tmp);
+        Path jar = Files.writeString(tmp.resolve("app.jar"), "jar");
+        Path conf = Files.writeString(tmp.resolve("sweep.conf"), "sweep {}");
+        Map<String, String> env = Map.of("SPARK_HOME", sparkHome.toString(), "DETSEARCH_APP_JAR", jar.toString(),
+                "FAKE_SUBMIT_EXIT", "3");
+        Result gpu = run(env, SCRIPTS.resolve("sweep.sh").toString(), "--master", "yarn", "--executor-cores", "8",
+                "--gpus-per-executor", "2", "--report", "--", "-c", conf.toString(), "--output", "hdfs:///sweeps/a");
+        assertEquals(3, gpu.exitCode(), "the sweep's exit code: " + gpu.output());
+        List<String> calls = Files.readAllLines(sparkHome.resolve("calls.txt"));
+        assertEquals(2, calls.size(), "the sweep, then its report: " + calls);
+        String sweep = calls.get(0);
+        assertTrue(sweep.contains("--conf spark.task.resource.gpu.amount=1"), sweep);
+        assertTrue(sweep.contains("--conf spark.executor.resource.gpu.amount=2"), sweep);
+        assertTrue(sweep.contains("--conf spark.task.cpus=4"), "8 cores for 2 GPUs: " + sweep);
+        assertTrue(sweep.contains("--conf spark.locality.wait=0s"), sweep);
+        assertTrue(sweep.endsWith(jar + " sweep -c " + conf + " -Dsweep.output=hdfs:///sweeps/a"), sweep);
+        assertTrue(calls.get(1).endsWith(jar + " report -c " + conf + " -Dsweep.output=hdfs:///sweeps/a"), calls.get(1));
+        assertTrue(calls.get(1).contains("--num-executors 1"), calls.get(1));
+
+        Files.delete(sparkHome.resolve("calls.txt"));
+        Result cpu = run(Map.of("SPARK_HOME", sparkHome.toString(), "DETSEARCH_APP_JAR", jar.toString()),
+                SCRIPTS.resolve("sweep.sh").toString(), "--executor-cores", "6", "--trials-per-executor", "3", "--", "-c", conf.toString());
+        assertEquals(0, cpu.exitCode(), cpu.output());
+        List<String> cpuCalls = Files.readAllLines(sparkHome.resolve("calls.txt"));
+        assertEquals(1, cpuCalls.size(), "no report unless asked");
+        assertTrue(cpuCalls.get(0).contains("--conf spark.task.cpus=2") && !cpuCalls.get(0).contains("gpu"), cpuCalls.get(0));
+
+        Result tooMany = run(env, SCRIPTS.resolve("sweep.sh").toString(), "--executor-cores", "2", "--trials-per-executor", "4",
+                "--", "-c", conf.toString());
+        assertEquals(2, tooMany.exitCode());
+        assertTrue(tooMany.output().contains("4 trials per executor need at least as many executor cores"), tooMany.output());
+        Result noJob = run(env, SCRIPTS.resolve("sweep.sh").toString(), "--master", "yarn");
+        assertEquals(2, noJob.exitCode());
+    }
 }
