@@ -1,24 +1,13 @@
 package org.detsearch.nn;
 
-import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
-import org.detsearch.model.CountsMultiplyAdds;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A KxK convolution (optionally grouped) whose output channels are split into contiguous segments, each computed
@@ -34,20 +23,14 @@ import java.util.Map;
  * No activation (the block's batch norm and ReLU follow). Configuration fields are bean properties: DL4J serialises
  * layer configurations through them.
  */
-public class MixedDilationConvolution extends FeedForwardLayer implements HasParamLayout, CountsMultiplyAdds {
+public class MixedDilationConvolution extends HandwrittenConvolution {
     public static final String WEIGHT_KEY = "W";
     public static final String BIAS_KEY = "b";
 
     private int kernelSize = 3;
-    private int stride = 1;
-    private int groups = 1;
-    private boolean hasBias = true;
     private int[] segmentChannels = new int[0];
-    private int[] dilationHeights = new int[0];
-    private int[] dilationWidths = new int[0];
 
     public MixedDilationConvolution() {
-        activationFn = new ActivationIdentity();
     }
 
     /**
@@ -78,16 +61,14 @@ public class MixedDilationConvolution extends FeedForwardLayer implements HasPar
         return new MixedDilationConvolution(name, kernelSize, stride, groups, hasBias, new int[] {nOut}, new int[][] {{1, 1}});
     }
 
-    private void validate() {
+    @Override
+    protected void validate() {
         long channels = Arrays.stream(segmentChannels).asLongStream().sum();
         if (channels != nOut || Arrays.stream(segmentChannels).anyMatch(c -> c < 1)) {
             throw new IllegalArgumentException(layerName + ": segments " + Arrays.toString(segmentChannels)
                     + " must be positive and sum to the " + nOut + " output channels");
         }
-        if (groups < 1 || nOut % groups != 0 || (nIn > 0 && nIn % groups != 0)) {
-            throw new IllegalArgumentException(layerName + ": " + groups + " groups must divide the input ("
-                    + nIn + ") and output (" + nOut + ") channels");
-        }
+        checkGroups();
         long perGroup = nOut / groups;
         for (int s = 0; s < segmentChannels.length; s++) {
             if (groups > 1 && segmentChannels[s] % perGroup != 0) {
@@ -134,50 +115,18 @@ public class MixedDilationConvolution extends FeedForwardLayer implements HasPar
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                       int layerIndex, INDArray paramsView, boolean initializeParams,
-                                                       DataType networkDataType) {
-        validate();
-        MixedDilationConvolutionLayer layer = new MixedDilationConvolutionLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        Map<String, INDArray> table = initializer().init(conf, paramsView, initializeParams);
-        layer.setParamTable(table);
-        layer.setConf(conf);
-        return layer;
+    protected GroupedConv2d outputGeometry() {
+        return geometry(0, 1);
     }
 
     @Override
-    public ParamInitializer initializer() {
-        return LayoutParamInitializer.INSTANCE;
+    protected org.deeplearning4j.nn.layers.BaseLayer<?> runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new MixedDilationConvolutionLayer(conf, dataType);
     }
 
     @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        InputType.InputTypeConvolutional in = convolutional(inputType);
-        GroupedConv2d conv = geometry(0, 1);
-        return InputType.convolutional(conv.outputSize(in.getHeight()), conv.outputSize(in.getWidth()), nOut);
-    }
-
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
-        if (nIn <= 0 || override) {
-            nIn = convolutional(inputType).getChannels();
-        }
-    }
-
-    private InputType.InputTypeConvolutional convolutional(InputType inputType) {
-        if (!(inputType instanceof InputType.InputTypeConvolutional c)
-                || c.getFormat() != org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
-            throw new IllegalStateException(layerName + ": expects an NCHW convolutional input, got " + inputType);
-        }
-        return c;
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, layerName);
+    protected int trainingWorkingOutputs() {
+        return 2;
     }
 
     @Override
@@ -192,41 +141,22 @@ public class MixedDilationConvolution extends FeedForwardLayer implements HasPar
     }
 
     @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType output = getOutputType(-1, inputType);
-        long params = paramLayout().numParams();
-        return new LayerMemoryReport.Builder(layerName, MixedDilationConvolution.class, inputType, output)
-                .standardMemory(params, getIUpdater() == null ? 0 : getIUpdater().stateSize(params))
-                .workingMemory(0, output.arrayElementsPerExample(), 0, 2 * inputType.arrayElementsPerExample())
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS).build();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
-    }
-
-    @Override
     public MixedDilationConvolution clone() {
         MixedDilationConvolution copy = (MixedDilationConvolution) super.clone();
         copy.segmentChannels = segmentChannels.clone();
-        copy.dilationHeights = dilationHeights.clone();
-        copy.dilationWidths = dilationWidths.clone();
         return copy;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof MixedDilationConvolution m && super.equals(o) && kernelSize == m.kernelSize
-                && stride == m.stride && groups == m.groups && hasBias == m.hasBias
-                && Arrays.equals(segmentChannels, m.segmentChannels) && Arrays.equals(dilationHeights, m.dilationHeights)
-                && Arrays.equals(dilationWidths, m.dilationWidths);
+                && Arrays.equals(segmentChannels, m.segmentChannels);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(super.hashCode(), kernelSize, stride, groups, hasBias,
-                Arrays.hashCode(segmentChannels), Arrays.hashCode(dilationHeights), Arrays.hashCode(dilationWidths));
+        return java.util.Objects.hash(super.hashCode(), kernelSize,
+                Arrays.hashCode(segmentChannels));
     }
 
     public int getKernelSize() {
@@ -237,51 +167,11 @@ public class MixedDilationConvolution extends FeedForwardLayer implements HasPar
         this.kernelSize = kernelSize;
     }
 
-    public int getStride() {
-        return stride;
-    }
-
-    public void setStride(int stride) {
-        this.stride = stride;
-    }
-
-    public int getGroups() {
-        return groups;
-    }
-
-    public void setGroups(int groups) {
-        this.groups = groups;
-    }
-
-    public boolean isHasBias() {
-        return hasBias;
-    }
-
-    public void setHasBias(boolean hasBias) {
-        this.hasBias = hasBias;
-    }
-
     public int[] getSegmentChannels() {
         return segmentChannels.clone();
     }
 
     public void setSegmentChannels(int[] segmentChannels) {
         this.segmentChannels = segmentChannels.clone();
-    }
-
-    public int[] getDilationHeights() {
-        return dilationHeights.clone();
-    }
-
-    public void setDilationHeights(int[] dilationHeights) {
-        this.dilationHeights = dilationHeights.clone();
-    }
-
-    public int[] getDilationWidths() {
-        return dilationWidths.clone();
-    }
-
-    public void setDilationWidths(int[] dilationWidths) {
-        this.dilationWidths = dilationWidths.clone();
     }
 }

@@ -3,7 +3,6 @@ package org.detsearch.nn;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -16,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Runtime of {@link MixedDilationConvolution}: forward and backward by hand through {@link GroupedConv2d}, one
  * sub-convolution per segment, each writing (and reading the error of) its own contiguous output-channel slice.
  */
-public class MixedDilationConvolutionLayer extends BaseLayer<MixedDilationConvolution> {
+public class MixedDilationConvolutionLayer extends HandwrittenConvolutionLayer<MixedDilationConvolution> {
     public MixedDilationConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
@@ -85,20 +84,5 @@ public class MixedDilationConvolutionLayer extends BaseLayer<MixedDilationConvol
         gradient.gradientForVariable().put(MixedDilationConvolution.WEIGHT_KEY, gradW);
         weightNoiseParams.clear();
         return new Pair<>(gradient, backpropDropOutIfPresent(epsilonOut));
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return layerConf().isHasBias();
-    }
-
-    @Override
-    public Type type() {
-        return Type.CONVOLUTIONAL;
     }
 }
