@@ -27,9 +27,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * their own. ResNeXt keeps this layout and naming (torchvision's ResNeXt puts the stride on the 3x3 instead; the
  * parameter count is the same, the multiply-adds are not).
  * The middle 3x3 convolution of each block comes from a {@link MiddleConvFactory}: plain here, searched or
- * transformed in the NATS backbones.
+ * transformed in the NATS backbones (subclasses that only choose the factory).
  */
-public final class ResNetBuilder implements Backbone {
+public class ResNetBuilder implements Backbone {
     private final ResNetSpec spec;
     private final MiddleConvFactory middleConvs;
 

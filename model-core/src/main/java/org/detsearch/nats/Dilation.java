@@ -21,7 +21,7 @@ public record Dilation(int h, int w) {
     /** "3" or "1x3" (height x width). */
     @JsonCreator
     public static Dilation parse(String text) {
-        String[] parts = text.trim().split("x");
+        String[] parts = text.trim().split("x", -1);
         try {
             if (parts.length == 1) {
                 return of(Integer.parseInt(parts[0].trim()));

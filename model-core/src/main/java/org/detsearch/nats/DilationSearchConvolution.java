@@ -6,8 +6,10 @@ import org.detsearch.backbone.LoadsPretrainedParameters;
 import org.detsearch.nn.GroupedConv2d;
 import org.detsearch.nn.HandwrittenConvolution;
 import org.detsearch.nn.ParamLayout;
+import org.detsearch.nn.Views;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
@@ -125,10 +127,11 @@ public class DilationSearchConvolution extends HandwrittenConvolution implements
                 // every copy starts from the same kernel, as the copies of a pretrained kernel do
                 double fanIn = (double) nIn / groups * 9;
                 double fanOut = (double) nOut / groups * 9 / ((double) stride * stride);
-                INDArray first = view.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0));
-                INDArray kernel = weightInitFn.init(fanIn, fanOut, kernelShape(), 'c', first.dup());
+                long[] shape = kernelShape();
+                INDArray flat = Nd4j.createUninitialized(view.dataType(), 1, shape[0] * shape[1] * shape[2] * shape[3]);
+                INDArray kernel = weightInitFn.init(fanIn, fanOut, shape, 'c', flat).reshape('c', shape);
                 for (int c = 0; c < copies(); c++) {
-                    view.get(org.nd4j.linalg.indexing.NDArrayIndex.point(c)).assign(kernel);
+                    Views.row(view, c).assign(kernel);
                 }
             }
         }
@@ -148,7 +151,7 @@ public class DilationSearchConvolution extends HandwrittenConvolution implements
             return false;
         }
         for (int c = 0; c < copies(); c++) {
-            target.get(org.nd4j.linalg.indexing.NDArrayIndex.point(c)).assign(source.reshape(expected));
+            Views.row(target, c).assign(source.reshape(expected));
         }
         return true;
     }

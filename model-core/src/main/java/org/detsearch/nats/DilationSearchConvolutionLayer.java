@@ -7,6 +7,7 @@ import org.detsearch.nn.HandwrittenConvolutionLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.detsearch.nn.GroupedConv2d;
+import org.detsearch.nn.Views;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,7 +51,7 @@ public class DilationSearchConvolutionLayer extends HandwrittenConvolutionLayer<
     }
 
     private INDArray copy(INDArray param, int candidate) {
-        return param.get(NDArrayIndex.point(layerConf().copies() == 1 ? 0 : candidate));
+        return Views.row(param, layerConf().copies() == 1 ? 0 : candidate);
     }
 
     @Override
@@ -69,7 +70,7 @@ public class DilationSearchConvolutionLayer extends HandwrittenConvolutionLayer<
         INDArray weights = mixing(getParam(DilationSearchConvolution.ALPHA_KEY)).transpose().mmul(groupMap(c.getNOut(), c.getSearchGroups()));
         INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, outShape, 'c');
         for (int g = 0; g < k; g++) {
-            INDArray y = ys.get(NDArrayIndex.point(g));
+            INDArray y = Views.row(ys, g);
             c.candidate(g).forward(x, copy(w, g), y);
             if (c.isHasBias()) {
                 Nd4j.getExecutioner().exec(new BroadcastAddOp(y, copy(getParam(DilationSearchConvolution.BIAS_KEY), g), y, 1));
@@ -102,9 +103,9 @@ public class DilationSearchConvolutionLayer extends HandwrittenConvolutionLayer<
         }
         INDArray epsilonOut = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         INDArray gradWeights = Nd4j.create(dataType, k, c.getNOut());
-        INDArray kernelGrad = Nd4j.createUninitialized(dataType, w.get(NDArrayIndex.point(0)).shape());
+        INDArray kernelGrad = Nd4j.createUninitialized(dataType, Views.row(w, 0).shape());
         for (int g = 0; g < k; g++) {
-            gradWeights.getRow(g).assign(epsilon.mul(candidateOutputs.get(NDArrayIndex.point(g))).sum(0, 2, 3));
+            gradWeights.getRow(g).assign(epsilon.mul(Views.row(candidateOutputs, g)).sum(0, 2, 3));
             INDArray eps = Nd4j.getExecutioner().exec(new BroadcastMulOp(epsilon, weights.getRow(g), epsilon.ulike(), 1));
             c.candidate(g).backward(x, copy(w, g), eps, epsilonOut, kernelGrad);
             copy(gradW, g).addi(kernelGrad);

@@ -3,8 +3,6 @@ package org.detsearch.nn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Forward and backward pass of one 2-D convolution on NCHW arrays, grouped and dilated, through libnd4j's
@@ -70,9 +68,9 @@ public final class GroupedConv2d {
         long inG = x.size(1) / groups;
         long outG = w.size(0) / groups;
         for (int g = 0; g < groups; g++) {
-            INDArray target = channels(out, g * outG, outG);
+            INDArray target = Views.interval(out, 1, g * outG, outG);
             INDArray y = target.isView() ? Nd4j.createUninitialized(out.dataType(), target.shape()) : target;
-            exec("conv2d", new INDArray[] {dense(channels(x, g * inG, inG)), dense(rows(w, g * outG, outG))}, new INDArray[] {y});
+            exec("conv2d", new INDArray[] {dense(Views.interval(x, 1, g * inG, inG)), dense(Views.interval(w, 0, g * outG, outG))}, new INDArray[] {y});
             if (y != target) {
                 target.assign(y);
             }
@@ -88,13 +86,13 @@ public final class GroupedConv2d {
         long inG = x.size(1) / groups;
         long outG = w.size(0) / groups;
         for (int g = 0; g < groups; g++) {
-            INDArray xg = dense(channels(x, g * inG, inG));
-            INDArray wg = dense(rows(w, g * outG, outG));
+            INDArray xg = dense(Views.interval(x, 1, g * inG, inG));
+            INDArray wg = dense(Views.interval(w, 0, g * outG, outG));
             INDArray dx = Nd4j.createUninitialized(x.dataType(), xg.shape());
             INDArray dw = Nd4j.createUninitialized(w.dataType(), wg.shape());
-            exec("conv2d_bp", new INDArray[] {xg, wg, dense(channels(gradOut, g * outG, outG))}, new INDArray[] {dx, dw});
-            channels(gradInput, g * inG, inG).addi(dx);
-            rows(gradWeights, g * outG, outG).assign(dw);
+            exec("conv2d_bp", new INDArray[] {xg, wg, dense(Views.interval(gradOut, 1, g * outG, outG))}, new INDArray[] {dx, dw});
+            Views.interval(gradInput, 1, g * inG, inG).addi(dx);
+            Views.interval(gradWeights, 0, g * outG, outG).assign(dw);
         }
     }
 
@@ -117,26 +115,5 @@ public final class GroupedConv2d {
                 .addIntegerArguments(kernelH, kernelW, stride, stride, padH(), padW(), dilationH, dilationW,
                         EXPLICIT_PADDING, NCHW, OIYX)
                 .callInplace(false).build());
-    }
-
-    /** Channels [from, from + count) of an NCHW array (a view). */
-    public static INDArray channels(INDArray a, long from, long count) {
-        if (from == 0 && count == a.size(1)) {
-            return a;
-        }
-        return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + count), NDArrayIndex.all(), NDArrayIndex.all());
-    }
-
-    /** Rows [from, from + count) along the first axis (a view). */
-    public static INDArray rows(INDArray a, long from, long count) {
-        if (from == 0 && count == a.size(0)) {
-            return a;
-        }
-        INDArrayIndex[] index = new INDArrayIndex[a.rank()];
-        index[0] = NDArrayIndex.interval(from, from + count);
-        for (int i = 1; i < index.length; i++) {
-            index[i] = NDArrayIndex.all();
-        }
-        return a.get(index);
     }
 }

@@ -49,9 +49,9 @@ public class MixedDilationConvolutionLayer extends HandwrittenConvolutionLayer<M
                 new long[] {x.size(0), layerConf().getNOut(), any.outputSize(x.size(2)), any.outputSize(x.size(3))}, 'c');
         for (int s = 0; s < layerConf().segments(); s++) {
             Segment seg = segment(s);
-            seg.conv().forward(GroupedConv2d.channels(x, seg.inFrom(), seg.inCount()),
-                    GroupedConv2d.rows(w, seg.outFrom(), seg.outCount()),
-                    GroupedConv2d.channels(out, seg.outFrom(), seg.outCount()));
+            seg.conv().forward(Views.interval(x, 1, seg.inFrom(), seg.inCount()),
+                    Views.interval(w, 0, seg.outFrom(), seg.outCount()),
+                    Views.interval(out, 1, seg.outFrom(), seg.outCount()));
         }
         if (layerConf().isHasBias()) {
             INDArray b = getParamWithNoise(MixedDilationConvolution.BIAS_KEY, training, workspaceMgr);
@@ -69,11 +69,11 @@ public class MixedDilationConvolutionLayer extends HandwrittenConvolutionLayer<M
         INDArray epsilonOut = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         for (int s = 0; s < layerConf().segments(); s++) {
             Segment seg = segment(s);
-            seg.conv().backward(GroupedConv2d.channels(x, seg.inFrom(), seg.inCount()),
-                    GroupedConv2d.rows(w, seg.outFrom(), seg.outCount()),
-                    GroupedConv2d.channels(epsilon, seg.outFrom(), seg.outCount()),
-                    GroupedConv2d.channels(epsilonOut, seg.inFrom(), seg.inCount()),
-                    GroupedConv2d.rows(gradW, seg.outFrom(), seg.outCount()));
+            seg.conv().backward(Views.interval(x, 1, seg.inFrom(), seg.inCount()),
+                    Views.interval(w, 0, seg.outFrom(), seg.outCount()),
+                    Views.interval(epsilon, 1, seg.outFrom(), seg.outCount()),
+                    Views.interval(epsilonOut, 1, seg.inFrom(), seg.inCount()),
+                    Views.interval(gradW, 0, seg.outFrom(), seg.outCount()));
         }
         Gradient gradient = new DefaultGradient();
         if (layerConf().isHasBias()) {

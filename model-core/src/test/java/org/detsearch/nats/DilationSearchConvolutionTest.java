@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.detsearch.model.MultiplyAdds;
 import org.detsearch.nn.DoublePrecision;
+import org.detsearch.nn.Views;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +65,7 @@ class DilationSearchConvolutionTest {
             INDArray alpha = Nd4j.rand(DataType.DOUBLE, 2, 3).muli(4);
             net.setParam("search_alpha", alpha);
             INDArray w = net.getParam("search_W");
-            w.get(NDArrayIndex.point(1)).muli(-2); // the copies may differ once trained
+            Views.row(w, 1).muli(-2); // the copies may differ once trained
             ComputationGraphConfiguration.GraphBuilder ref = graph(7, 3);
             for (int g = 0; g < 3; g++) {
                 Dilation d = CANDIDATES.get(g);
@@ -73,8 +74,8 @@ class DilationSearchConvolutionTest {
             }
             ComputationGraph reference = init(ref, "d0", "d1", "d2");
             for (int g = 0; g < 3; g++) {
-                reference.setParam("d" + g + "_W", w.get(NDArrayIndex.point(g)));
-                reference.setParam("d" + g + "_b", net.getParam("search_b").get(NDArrayIndex.point(g)).reshape(1, 4));
+                reference.setParam("d" + g + "_W", Views.row(w, g));
+                reference.setParam("d" + g + "_b", Views.row(net.getParam("search_b"), g).reshape(1, 4));
             }
             INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 3, 7, 7);
             INDArray[] ys = reference.output(x);
@@ -124,7 +125,7 @@ class DilationSearchConvolutionTest {
         assertArrayEquals(new long[] {4, 3}, copied.getParam("search_alpha").shape(), "alpha [N, |G|]");
         assertEquals(0, copied.getParam("search_alpha").sumNumber().doubleValue(), "alpha starts uniform");
         INDArray w = copied.getParam("search_W");
-        assertEquals(w.get(NDArrayIndex.point(0)), w.get(NDArrayIndex.point(2)), "copies start equal");
+        assertEquals(Views.row(w, 0), Views.row(w, 2), "copies start equal");
         ComputationGraph tied = init(graph(5, 8).addLayer("search", search(8, 1, 2, 4, KernelSharing.TIED), "in"), "search");
         assertArrayEquals(new long[] {1, 8, 4, 3, 3}, tied.getParam("search_W").shape());
         DilationSearchConvolution conf = (DilationSearchConvolution) copied.getLayer("search").conf().getLayer();
