@@ -30,6 +30,15 @@ public final class RetinaNetBuilder {
 
     public static ComputationGraphConfiguration build(DetectorSpec spec, IUpdater updater, double weightDecay,
                                                       double gradientClip, long seed) {
+        return build(spec, new ResNetBuilder(spec.backbone()), updater, weightDecay, gradientClip, seed);
+    }
+
+    /**
+     * The detector on another backbone with {@code spec}'s feature levels (a NATS supernet or transformed ResNet);
+     * {@code spec.backbone()} is then only its description.
+     */
+    public static ComputationGraphConfiguration build(DetectorSpec spec, Backbone backbone, IUpdater updater, double weightDecay,
+                                                      double gradientClip, long seed) {
         ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(updater)
@@ -40,7 +49,6 @@ public final class RetinaNetBuilder {
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(InputType.convolutional(spec.imageSize(), spec.imageSize(), 3));
-        Backbone backbone = new ResNetBuilder(spec.backbone());
         backbone.addTo(graph, INPUT);
         new FpnBuilder(spec.fpnChannels()).addTo(graph, backbone.featureOutput(3), backbone.featureOutput(4), backbone.featureOutput(5));
         String[] levels = new String[5];

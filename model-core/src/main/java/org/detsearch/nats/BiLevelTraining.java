@@ -74,6 +74,17 @@ public final class BiLevelTraining {
         return gated;
     }
 
+    /** The schedule a prepared configuration was gated with (its alpha updaters'). */
+    public static BiLevelSchedule scheduleOf(ComputationGraphConfiguration conf) {
+        for (GraphVertex vertex : conf.getVertices().values()) {
+            if (vertex instanceof LayerVertex v && v.getLayerConf().getLayer() instanceof DilationSearchConvolution search
+                    && search.getAlphaUpdater() instanceof PhaseGatedUpdater gated) {
+                return gated.schedule();
+            }
+        }
+        throw new IllegalArgumentException("the network is not prepared for the bi-level search (BiLevelTraining.prepare)");
+    }
+
     private static void gateWeights(BaseLayer layer, BiLevelSchedule schedule) {
         layer.setIUpdater(gate(layer.getIUpdater(), schedule));
         layer.setBiasUpdater(gate(layer.getBiasUpdater(), schedule));
