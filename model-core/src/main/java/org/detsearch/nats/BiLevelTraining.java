@@ -35,6 +35,23 @@ public final class BiLevelTraining {
     private BiLevelTraining() {
     }
 
+    /**
+     * A gated copy of {@code conf} with alpha optimised as {@code optimisation} says (the weights keep the updater and
+     * regularisation the network was built with: {@link SearchOptimisation#weightUpdater} and
+     * {@link SearchOptimisation#weightRegularization}).
+     */
+    public static ComputationGraphConfiguration prepare(ComputationGraphConfiguration conf, SearchOptimisation optimisation,
+                                                        int weightStepsPerEpoch) {
+        ComputationGraphConfiguration copy = conf.clone();
+        for (GraphVertex vertex : copy.getVertices().values()) {
+            if (vertex instanceof LayerVertex v && v.getLayerConf().getLayer() instanceof DilationSearchConvolution search) {
+                search.setAlphaUpdater(optimisation.alphaUpdater());
+                search.setAlphaRegularization(new ArrayList<>(optimisation.alphaRegularization()));
+            }
+        }
+        return prepare(copy, optimisation.schedule(weightStepsPerEpoch));
+    }
+
     /** A gated copy of {@code conf}. */
     public static ComputationGraphConfiguration prepare(ComputationGraphConfiguration conf, BiLevelSchedule schedule) {
         ComputationGraphConfiguration gated = conf.clone();

@@ -237,6 +237,34 @@ class BiLevelTrainingTest {
     }
 
     @Test
+    void thePapersOptimisation() {
+        SearchOptimisation paper = SearchOptimisation.paper();
+        // 100 weight steps per epoch: 10 frozen epochs, then 15 epochs of 100 weight + 100 architecture steps
+        assertEquals(new BiLevelSchedule(1000), paper.schedule(100));
+        assertEquals(4000, paper.totalIterations(100));
+        {
+            Nesterovs weights = (Nesterovs) paper.weightUpdater(8, 100);
+            assertEquals(0.9, weights.getMomentum());
+            assertEquals(0.01, weights.getLearningRate(0, 0), 1e-15, "0.00125 per image x 8 images");
+            assertEquals(0.5 * (0.01 + 0.0004), weights.getLearningRate(1250, 0), 1e-15, "half way through the weight steps");
+            assertEquals(0.0004, weights.getLearningRate(2500, 0), 1e-15, "0.00005 per image at the end");
+            assertEquals(0.0004, weights.getLearningRate(3000, 0), 1e-15);
+        }
+        ComputationGraphConfiguration gated = BiLevelTraining.prepare(network(), paper, 100);
+        DilationSearchConvolution search = (DilationSearchConvolution) ((org.deeplearning4j.nn.conf.graph.LayerVertex)
+                gated.getVertices().get("search")).getLayerConf().getLayer();
+        assertEquals(new PhaseGatedUpdater(new Adam(0.01, 0.5, 0.999, 1e-8), Phase.ARCHITECTURE, new BiLevelSchedule(1000)), search.getAlphaUpdater());
+        assertEquals(new BiLevelSchedule(1000), BiLevelTraining.scheduleOf(gated));
+        // the annealed rate survives the configuration's JSON inside the gated updater
+        ComputationGraphConfiguration withSchedule = new NeuralNetConfiguration.Builder().updater(paper.weightUpdater(8, 100))
+                .graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(4, 4, 2))
+                .addLayer("search", new DilationSearchConvolution("search", 2, 1, 1, true, SearchSpace.parse("1"), 1, KernelSharing.TIED), "in")
+                .setOutputs("search").build();
+        ComputationGraphConfiguration prepared = BiLevelTraining.prepare(withSchedule, paper, 100);
+        assertEquals(prepared.getVertices().get("search"), ComputationGraphConfiguration.fromJson(prepared.toJson()).getVertices().get("search"));
+    }
+
+    @Test
     void aNetworkWithoutSearchedLayersIsRefused() {
         ComputationGraphConfiguration plain = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
                 .setInputTypes(InputType.convolutional(4, 4, 1))
