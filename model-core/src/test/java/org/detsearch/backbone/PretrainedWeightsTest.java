@@ -176,5 +176,9 @@ class PretrainedWeightsTest {
             INDArray x = colours(3, 5).getFeatures(0);
             assertTrue(pretrained.outputSingle(x).equalsWithEps(fresh.outputSingle(x), 1e-4));
         }
+        // a layer DL4J's import does not know is a clear error, not a partial model
+        Path unknown = Files.writeString(dir.resolve("unknown.json"), json.replaceFirst("\"Conv2D\"", "\"FancyConv2D\""));
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> PretrainedWeights.fromKeras(unknown, weightsFile));
+        assertTrue(e.getMessage().startsWith("DL4J's Keras import cannot read") && e.getMessage().contains("FancyConv2D"), e.getMessage());
     }
 }
