@@ -23,8 +23,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * and {@code fc1000}. As in Keras' v1, a stage's stride sits on the first 1x1 convolution; convolutions have
  * biases; padding is explicit and symmetric (as the weights were trained), not TF's SAME.
  * Blocks are lettered a, b, c, ... (b1, b2, ... past 26 blocks would be needed only beyond ResNet-152).
- * Every convolution is linear (identity activation, as in Keras): the batch norm and ReLU after it are layers of
- * their own. ResNeXt keeps this layout and naming (torchvision's ResNeXt puts the stride on the 3x3 instead; the
+ * Every convolution is linear, as in Keras (DL4J's network-wide default activation would be sigmoid): the batch
+ * norm and ReLU after it are layers of their own. ResNeXt keeps this layout and naming (torchvision's ResNeXt puts the stride on the 3x3 instead; the
  * parameter count is the same, the multiply-adds are not).
  * The middle 3x3 convolution of each block comes from a {@link MiddleConvFactory}: plain here, searched or
  * transformed in the NATS backbones (subclasses that only choose the factory).

@@ -6,8 +6,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.detsearch.detection.AnchorSpec;
-import org.detsearch.model.DetectorSpec;
-import org.detsearch.model.RetinaNetBuilder;
+import org.detsearch.model.RetinaNetSpec;
+import org.detsearch.model.TrainingSettings;
 import org.detsearch.nats.Dilation;
 import org.detsearch.nats.Genotype;
 import org.detsearch.nats.SearchSpace;
@@ -88,9 +88,9 @@ class PretrainedWeightsTest {
 
     @Test
     void aPretrainedClassifierLoadsIntoADetectorBackbone() throws Exception {
-        DetectorSpec spec = new DetectorSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0), 16, 1,
+        RetinaNetSpec spec = new RetinaNetSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0), 16, 1, 0,
                 new AnchorSpec(3, 7, 3, new double[] {1, 2, 0.5}, 4), 2, 128);
-        ComputationGraph detector = new ComputationGraph(RetinaNetBuilder.build(spec, new Adam(1e-3), 1e-4, 10, 7));
+        ComputationGraph detector = new ComputationGraph(spec.graph(new TrainingSettings(new Adam(1e-3), 1e-4, 10, 7)));
         detector.init();
         Set<String> backbone = PretrainedWeights.layersOf(new ResNetBuilder(spec.backbone()));
         PretrainedLoadReport report = PretrainedWeights.fromModelZip(zip).loadInto(detector, backbone);

@@ -72,18 +72,6 @@ class ResNetBuilderTest {
     }
 
     @Test
-    void everyConvolutionIsLinear() {
-        ComputationGraph net = build(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0, 4, 4), 64);
-        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
-            if (layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff
-                    && !(layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization)) {
-                assertEquals("identity", ff.getActivationFn().toString(), layer.conf().getLayer().getLayerName()
-                        + ": Keras convolutions are linear (the network default would be sigmoid)");
-            }
-        }
-    }
-
-    @Test
     void resNeXtHasGroupedMiddleConvolutions() {
         ResNetSpec spec = new ResNetSpec("tinyx", new int[] {1, 1, 1, 1}, 0.25, 0, 8, 4);
         ComputationGraph net = build(spec, 64);
@@ -96,6 +84,20 @@ class ResNetBuilderTest {
         IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> ResNetSpec.named("resnet34", 0));
         assertTrue(unknown.getMessage().contains("resnext101"), unknown.getMessage());
+    }
+
+    /** DL4J's network-wide default activation is sigmoid: a convolution that does not say otherwise squashes. */
+    @Test
+    void everyConvolutionIsLinearAsInKeras() {
+        ComputationGraph net = build(new ResNetSpec("tiny", new int[] {2, 1, 1, 1}, 0.125, 0), 64);
+        int convolutions = 0;
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+            if (layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer conv) {
+                assertEquals("identity", conv.getActivationFn().toString(), conv.getLayerName());
+                convolutions++;
+            }
+        }
+        assertEquals(1 + 3 * 5 + 4, convolutions, "the stem, three per block (5 blocks), a projection per stage");
     }
 
     @Test

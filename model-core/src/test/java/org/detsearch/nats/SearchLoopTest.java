@@ -7,9 +7,10 @@ import org.detsearch.backbone.ResNetSpec;
 import org.detsearch.detection.AnchorGrid;
 import org.detsearch.detection.AnchorSpec;
 import org.detsearch.detection.TargetEncoder;
-import org.detsearch.model.DetectorSpec;
 import org.detsearch.model.ParameterCount;
 import org.detsearch.model.RetinaNetBuilder;
+import org.detsearch.model.RetinaNetSpec;
+import org.detsearch.model.TrainingSettings;
 import org.detsearch.train.DetectionBatches;
 import org.detsearch.train.SyntheticDetectionImages;
 import org.junit.jupiter.api.Test;
@@ -44,16 +45,16 @@ class SearchLoopTest {
     @Test
     void searchDecodeTransformRetrain(@TempDir Path tmp) throws Exception {
         SyntheticDetectionImages synthetic = SyntheticDetectionImages.generate(tmp, 5, 8, 128);
-        DetectorSpec spec = new DetectorSpec(TINY, 16, 1, AnchorSpec.EFFICIENTDET, synthetic.numClasses(), 128);
+        RetinaNetSpec spec = new RetinaNetSpec(TINY, 16, 1, 0, AnchorSpec.EFFICIENTDET, synthetic.numClasses(), 128);
         DetectionBatches batches = new DetectionBatches(new TargetEncoder(new AnchorGrid(spec.anchors(), 128, 128), spec.numClasses()));
         List<MultiDataSet> splitA = List.of(batches.batch(synthetic.images().subList(0, 2)), batches.batch(synthetic.images().subList(2, 4)));
         List<MultiDataSet> splitB = List.of(batches.batch(synthetic.images().subList(4, 6)), batches.batch(synthetic.images().subList(6, 8)));
-        ComputationGraph pretrained = new ComputationGraph(RetinaNetBuilder.build(spec, new Adam(1e-3), 1e-4, 10, 42));
+        ComputationGraph pretrained = new ComputationGraph(spec.graph(new TrainingSettings(new Adam(1e-3), 1e-4, 10, 42)));
         pretrained.init();
 
         SupernetBackbone supernet = new SupernetBackbone(TINY, SearchSpace.paper(ChannelGrouping.groups(4), KernelSharing.COPIED));
         ComputationGraph net = new ComputationGraph(BiLevelTraining.prepare(
-                RetinaNetBuilder.build(spec, supernet, new Nesterovs(0.01, 0.9), 1e-4, 10, 42), new BiLevelSchedule(2)));
+                RetinaNetBuilder.build(spec, supernet, new TrainingSettings(new Nesterovs(0.01, 0.9), 1e-4, 10, 42)), new BiLevelSchedule(2)));
         net.init();
         PretrainedLoadReport report = PretrainedWeights.of(pretrained, "plain detector").loadInto(net, PretrainedWeights.layersOf(supernet));
         assertEquals(List.of("res3a_branch2b alpha", "res4a_branch2b alpha", "res5a_branch2b alpha"), report.parametersLeftAtInitialisation());
@@ -85,7 +86,7 @@ class SearchLoopTest {
         Genotype genotype = GenotypeDecoder.decode(net, supernet);
         assertEquals(3, genotype.layers().size());
         TransformedBackbone transformed = new TransformedBackbone(TINY, genotype);
-        ComputationGraph retrain = new ComputationGraph(RetinaNetBuilder.build(spec, transformed, new Adam(1e-3), 1e-4, 10, 43));
+        ComputationGraph retrain = new ComputationGraph(RetinaNetBuilder.build(spec, transformed, new TrainingSettings(new Adam(1e-3), 1e-4, 10, 43)));
         retrain.init();
         PretrainedLoadReport retrainReport = PretrainedWeights.of(pretrained, "plain detector").loadInto(retrain, PretrainedWeights.layersOf(transformed));
         assertTrue(retrainReport.leftAtInitialisation().isEmpty(), "all of the plain detector fits the transformed one");

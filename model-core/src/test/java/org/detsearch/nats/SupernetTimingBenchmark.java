@@ -7,9 +7,10 @@ import org.detsearch.backbone.ResNetSpec;
 import org.detsearch.detection.AnchorGrid;
 import org.detsearch.detection.AnchorSpec;
 import org.detsearch.detection.TargetEncoder;
-import org.detsearch.model.DetectorSpec;
 import org.detsearch.model.ParameterCount;
 import org.detsearch.model.RetinaNetBuilder;
+import org.detsearch.model.RetinaNetSpec;
+import org.detsearch.model.TrainingSettings;
 import org.detsearch.train.DetectionBatches;
 import org.detsearch.train.SyntheticDetectionImages;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -41,7 +42,7 @@ public final class SupernetTimingBenchmark {
         ResNetSpec resnet = new ResNetSpec("bench", blocks, width, 0);
         Path tmp = Files.createTempDirectory("nats-bench");
         SyntheticDetectionImages synthetic = SyntheticDetectionImages.generate(tmp, 1, batch, size);
-        DetectorSpec spec = new DetectorSpec(resnet, 32, 1, AnchorSpec.EFFICIENTDET, synthetic.numClasses(), size);
+        RetinaNetSpec spec = new RetinaNetSpec(resnet, 32, 1, 0, AnchorSpec.EFFICIENTDET, synthetic.numClasses(), size);
         MultiDataSet data = new DetectionBatches(new TargetEncoder(new AnchorGrid(spec.anchors(), size, size), spec.numClasses()))
                 .batch(synthetic.images());
         SearchSpace space = SearchSpace.paper();
@@ -50,7 +51,7 @@ public final class SupernetTimingBenchmark {
                 new TransformedBackbone(resnet, TransformationTest.randomGenotype(resnet, space, 1))};
         String[] names = {"plain", "supernet", "transformed"};
         for (int b = 0; b < backbones.length; b++) {
-            var conf = RetinaNetBuilder.build(spec, backbones[b], new Nesterovs(0.01, 0.9), 1e-4, 10, 1);
+            var conf = RetinaNetBuilder.build(spec, backbones[b], new TrainingSettings(new Nesterovs(0.01, 0.9), 1e-4, 10, 1));
             ComputationGraph net = new ComputationGraph(b == 1 ? BiLevelTraining.prepare(conf, new BiLevelSchedule(0)) : conf);
             net.init();
             net.fit(data); // warm-up
