@@ -36,6 +36,8 @@ public final class ModelCatalog {
     static {
         ENTRIES.put("resnet50", new Entry(224, 0, classes -> new ResNetBuilder(ResNetSpec.resnet50(classes))::addTo));
         ENTRIES.put("resnet101", new Entry(224, 0, classes -> new ResNetBuilder(ResNetSpec.resnet101(classes))::addTo));
+        ENTRIES.put("resnext50", new Entry(224, 0, classes -> new ResNetBuilder(ResNetSpec.resnext50(classes))::addTo));
+        ENTRIES.put("resnext101", new Entry(224, 0, classes -> new ResNetBuilder(ResNetSpec.resnext101(classes))::addTo));
     }
 
     private ModelCatalog() {

@@ -25,6 +25,14 @@ public final class RetinaNetBuilder {
     }
 
     public static ComputationGraphConfiguration build(RetinaNetSpec spec, TrainingSettings training) {
+        return build(spec, new ResNetBuilder(spec.backbone()), training);
+    }
+
+    /**
+     * The detector on another backbone with {@code spec}'s feature levels (a NATS supernet or transformed ResNet);
+     * {@code spec.backbone()} then only describes it.
+     */
+    public static ComputationGraphConfiguration build(RetinaNetSpec spec, Backbone backbone, TrainingSettings training) {
         ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder()
                 .seed(training.seed())
                 .updater(training.updater())
@@ -35,7 +43,6 @@ public final class RetinaNetBuilder {
                 .graphBuilder()
                 .addInputs(DetectorSpec.INPUT)
                 .setInputTypes(InputType.convolutional(spec.imageSize(), spec.imageSize(), 3));
-        Backbone backbone = new ResNetBuilder(spec.backbone());
         backbone.addTo(graph, DetectorSpec.INPUT);
         new FpnBuilder(spec.fpnChannels()).addTo(graph, backbone.featureOutput(3), backbone.featureOutput(4), backbone.featureOutput(5));
         String[] levels = new String[5];

@@ -28,6 +28,6 @@ class ModelInfoTest {
     void anUnknownModelListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ModelCatalog.build("resnet42", OptionalInt.empty(), OptionalInt.empty()));
-        assertTrue(e.getMessage().contains("resnet50, resnet101"), e.getMessage());
+        assertTrue(e.getMessage().contains("resnet50, resnet101, resnext50, resnext101"), e.getMessage());
     }
 }

@@ -1,0 +1,72 @@
+package org.detsearch.nats;
+
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * The NATS search space (PAPERS 1.2): the middle 3x3 convolution of every bottleneck in stages 3, 4 and 5 is
+ * searched over the candidate dilations of its stage, per channel group, with candidate kernels copied from (or
+ * tied to) the pretrained one. Stage 2 and the stem are never searched.
+ */
+public record SearchSpace(List<Dilation> stage3, List<Dilation> stage4, List<Dilation> stage5, ChannelGrouping grouping,
+                          KernelSharing sharing) implements java.io.Serializable {
+    public static final int FIRST_SEARCHED_STAGE = 3;
+
+    public SearchSpace {
+        stage3 = checked("stage 3", stage3);
+        stage4 = checked("stage 4", stage4);
+        stage5 = checked("stage 5", stage5);
+        if (grouping == null || sharing == null) {
+            throw new IllegalArgumentException("a search space needs a channel grouping and a kernel sharing");
+        }
+    }
+
+    private static List<Dilation> checked(String stage, List<Dilation> candidates) {
+        if (candidates == null || candidates.isEmpty()) {
+            throw new IllegalArgumentException(stage + " needs at least one candidate dilation");
+        }
+        if (new HashSet<>(candidates).size() != candidates.size()) {
+            throw new IllegalArgumentException(stage + " lists a candidate dilation twice: " + candidates);
+        }
+        return List.copyOf(candidates);
+    }
+
+    /** Stages 3-4: {1, 2, 3, 1x3, 3x1}; stage 5: {1, 2, 3, 4, 5, 1x3, 3x1, 1x5, 5x1} (the paper's set C). */
+    public static SearchSpace paper(ChannelGrouping grouping, KernelSharing sharing) {
+        List<Dilation> early = parse("1", "2", "3", "1x3", "3x1");
+        return new SearchSpace(early, early, parse("1", "2", "3", "4", "5", "1x3", "3x1", "1x5", "5x1"), grouping, sharing);
+    }
+
+    /** The paper's default: set C, 16 groups, copied kernels. */
+    public static SearchSpace paper() {
+        return paper(ChannelGrouping.paper(), KernelSharing.COPIED);
+    }
+
+    /** Ablation set A (Table 5): {1, 3}, {1, 3}, {1, 3, 5}. */
+    public static SearchSpace setA(ChannelGrouping grouping, KernelSharing sharing) {
+        return new SearchSpace(parse("1", "3"), parse("1", "3"), parse("1", "3", "5"), grouping, sharing);
+    }
+
+    /** Ablation set B (Table 5): {1, 2, 3}, {1, 2, 3}, {1, 2, 3, 4, 5}. */
+    public static SearchSpace setB(ChannelGrouping grouping, KernelSharing sharing) {
+        return new SearchSpace(parse("1", "2", "3"), parse("1", "2", "3"), parse("1", "2", "3", "4", "5"), grouping, sharing);
+    }
+
+    public static List<Dilation> parse(String... dilations) {
+        return java.util.Arrays.stream(dilations).map(Dilation::parse).toList();
+    }
+
+    public boolean searches(int stage) {
+        return stage >= FIRST_SEARCHED_STAGE && stage <= 5;
+    }
+
+    /** The candidates of a searched stage (3..5). */
+    public List<Dilation> candidates(int stage) {
+        return switch (stage) {
+            case 3 -> stage3;
+            case 4 -> stage4;
+            case 5 -> stage5;
+            default -> throw new IllegalArgumentException("stage " + stage + " is not searched (only 3, 4 and 5 are)");
+        };
+    }
+}
