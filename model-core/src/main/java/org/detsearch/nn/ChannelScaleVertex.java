@@ -51,14 +51,4 @@ public final class ChannelScaleVertex extends ParameterFreeVertex {
     public ChannelScaleVertex clone() {
         return new ChannelScaleVertex();
     }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ChannelScaleVertex;
-    }
-
-    @Override
-    public int hashCode() {
-        return ChannelScaleVertex.class.hashCode();
-    }
 }

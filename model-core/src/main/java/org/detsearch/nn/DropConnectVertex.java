@@ -63,7 +63,7 @@ public final class DropConnectVertex extends ParameterFreeVertex {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DropConnectVertex d && Double.compare(d.survivalProbability, survivalProbability) == 0;
+        return super.equals(o) && Double.compare(((DropConnectVertex) o).survivalProbability, survivalProbability) == 0;
     }
 
     @Override
