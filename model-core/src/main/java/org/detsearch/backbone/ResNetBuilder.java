@@ -22,6 +22,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * and {@code fc1000}. As in Keras' v1, a stage's stride sits on the first 1x1 convolution; convolutions have
  * biases; padding is explicit and symmetric (as the weights were trained), not TF's SAME.
  * Blocks are lettered a, b, c, ... (b1, b2, ... past 26 blocks would be needed only beyond ResNet-152).
+ * Every convolution is linear, as in Keras (DL4J's network-wide default activation would be sigmoid): the batch
+ * norm and ReLU after it are layers of their own.
  */
 public final class ResNetBuilder implements Backbone {
     private final ResNetSpec spec;
@@ -59,6 +61,7 @@ public final class ResNetBuilder implements Backbone {
     public String addTo(ComputationGraphConfiguration.GraphBuilder graph, String input) {
         graph.addLayer("conv1_pad", new ZeroPaddingLayer.Builder(3, 3).build(), input)
                 .addLayer("conv1", new ConvolutionLayer.Builder(7, 7).stride(2, 2).nOut(spec.stemWidth())
+                        .activation(Activation.IDENTITY)
                         .convolutionMode(ConvolutionMode.Truncate).build(), "conv1_pad")
                 .addLayer("bn_conv1", new BatchNormalization.Builder().eps(1e-3).build(), "conv1")
                 .addLayer("conv1_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn_conv1")
@@ -88,20 +91,24 @@ public final class ResNetBuilder implements Backbone {
         String act = "act" + id + "_branch";
         int width = spec.width(stage);
         graph.addLayer(conv + "2a", new ConvolutionLayer.Builder(1, 1).stride(stride, stride).nOut(width)
+                        .activation(Activation.IDENTITY)
                         .convolutionMode(ConvolutionMode.Truncate).build(), input)
                 .addLayer(bn + "2a", new BatchNormalization.Builder().eps(1e-3).build(), conv + "2a")
                 .addLayer(act + "2a", new ActivationLayer.Builder().activation(Activation.RELU).build(), bn + "2a")
                 .addLayer(conv + "2b", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(width)
+                        .activation(Activation.IDENTITY)
                         .convolutionMode(ConvolutionMode.Truncate).build(), act + "2a")
                 .addLayer(bn + "2b", new BatchNormalization.Builder().eps(1e-3).build(), conv + "2b")
                 .addLayer(act + "2b", new ActivationLayer.Builder().activation(Activation.RELU).build(), bn + "2b")
                 .addLayer(conv + "2c", new ConvolutionLayer.Builder(1, 1).nOut(4 * width)
+                        .activation(Activation.IDENTITY)
                         .convolutionMode(ConvolutionMode.Truncate).build(), act + "2b")
                 .addLayer(bn + "2c", new BatchNormalization.Builder().eps(1e-3).build(), conv + "2c");
         String shortcut = input;
         if (block == 0) {
             graph.addLayer(conv + "1", new ConvolutionLayer.Builder(1, 1).stride(stride, stride).nOut(4 * width)
-                            .convolutionMode(ConvolutionMode.Truncate).build(), input)
+                            .activation(Activation.IDENTITY)
+                        .convolutionMode(ConvolutionMode.Truncate).build(), input)
                     .addLayer(bn + "1", new BatchNormalization.Builder().eps(1e-3).build(), conv + "1");
             shortcut = bn + "1";
         }

@@ -19,6 +19,6 @@ public final class DetectorOutputs {
     /** @return {class logits [batch, anchors x classes], box regressions [batch, anchors x 4]} */
     public static INDArray[] predict(ComputationGraph net, INDArray images) {
         Map<String, INDArray> activations = net.feedForward(images, false);
-        return new INDArray[] {activations.get(RetinaNetBuilder.CLASS_OUTPUT), activations.get(RetinaNetBuilder.BOX_OUTPUT)};
+        return new INDArray[] {activations.get(DetectorSpec.CLASS_OUTPUT), activations.get(DetectorSpec.BOX_OUTPUT)};
     }
 }

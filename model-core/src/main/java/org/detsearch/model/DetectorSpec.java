@@ -1,50 +1,45 @@
 package org.detsearch.model;
 
-import org.detsearch.backbone.ResNetSpec;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.detsearch.config.ConfigValidationException;
 import org.detsearch.config.ConfigView;
 import org.detsearch.detection.AnchorSpec;
 
+import java.io.Serializable;
+
 /**
- * A RetinaNet-style detector: ResNet backbone, FPN P3-P7 with {@code fpnChannels}, class and box subnets of
- * {@code headDepth} shared 3x3 convolutions, anchors per {@link AnchorSpec}, square input of {@code imageSize}.
+ * A detector architecture: what training, checkpoints, inference and evaluation need to know of a model, whatever
+ * its backbone, neck and heads. Its graph has one image input {@link #INPUT} (NCHW, {@link #imageSize()} square) and
+ * two outputs in anchor order ({@code AnchorGrid} of {@link #anchors()}): {@link #CLASS_OUTPUT} (focal loss on
+ * per-anchor class logits) and {@link #BOX_OUTPUT} (Huber loss on per-anchor box regressions). Implementations are
+ * value-comparable records (a checkpoint is resumed only by the same architecture) and Java-serialisable (they
+ * travel in model files and to executors).
  */
-public record DetectorSpec(ResNetSpec backbone, int fpnChannels, int headDepth, AnchorSpec anchors, int numClasses,
-                           int imageSize) implements java.io.Serializable {
-    public DetectorSpec {
-        if (anchors.minLevel() != 3 || anchors.maxLevel() != 7) {
-            throw new IllegalArgumentException("the FPN gives P3-P7; anchors must use the same levels");
-        }
-        if (imageSize % 128 != 0) {
-            throw new IllegalArgumentException("input size must be a multiple of 128 (P7 has stride 128), got " + imageSize);
-        }
-        if (numClasses < 1 || fpnChannels < 1 || headDepth < 0) {
-            throw new IllegalArgumentException("need classes >= 1, FPN channels >= 1, head depth >= 0");
-        }
-    }
+public interface DetectorSpec extends Serializable {
+    String INPUT = "input";
+    String CLASS_OUTPUT = "class";
+    String BOX_OUTPUT = "box";
+
+    AnchorSpec anchors();
+
+    int numClasses();
+
+    /** Side of the square network input. */
+    int imageSize();
+
+    /** The trainable graph, with the optimiser settings applied to its layers. */
+    ComputationGraphConfiguration graph(TrainingSettings training);
 
     /**
-     * The {@code model} config section: {@code backbone} (resnet50, resnet101, or tiny: one block per stage),
-     * {@code width} (multiplier of the ResNet widths), {@code fpn-channels}, {@code head-depth},
-     * {@code image-size} and {@code anchor-scale}; the classes come from the dataset.
+     * The {@code model} config section; {@code architecture} chooses the kind (retinanet), the other keys are the
+     * architecture's; the classes come from the dataset.
      */
-    public static DetectorSpec fromConfig(ConfigView c, int numClasses) {
-        int[] blocks = switch (c.string("backbone")) {
-            case "resnet50" -> new int[] {3, 4, 6, 3};
-            case "resnet101" -> new int[] {3, 4, 23, 3};
-            case "tiny" -> new int[] {1, 1, 1, 1};
-            default -> throw new org.detsearch.config.ConfigValidationException(c.fullPath("backbone"),
-                    c.string("backbone"), "allowed: one of resnet50, resnet101, tiny");
+    static DetectorSpec fromConfig(ConfigView model, int numClasses) {
+        String architecture = model.string("architecture");
+        return switch (architecture) {
+            case "retinanet" -> RetinaNetSpec.fromConfig(model, numClasses);
+            default -> throw new ConfigValidationException(model.fullPath("architecture"), architecture,
+                    "allowed: retinanet");
         };
-        ResNetSpec backbone = new ResNetSpec(c.string("backbone"), blocks, c.doubleIn("width", 1.0 / 64, 4), 0);
-        AnchorSpec anchors = new AnchorSpec(3, 7, 3, new double[] {1.0, 2.0, 0.5}, c.doubleIn("anchor-scale", 0.5, 16));
-        int fpn = c.intIn("fpn-channels", 1, 4096);
-        int head = c.intIn("head-depth", 0, 16);
-        int size = c.intIn("image-size", 128, 4096);
-        return ConfigView.validated(c.section(), () -> new DetectorSpec(backbone, fpn, head, anchors, numClasses, size));
-    }
-
-    /** RetinaNet-R50 as published: 256 FPN channels, 4 head convolutions, 9 anchors. */
-    public static DetectorSpec retinaNetR50(int numClasses, int imageSize) {
-        return new DetectorSpec(ResNetSpec.resnet50(0), 256, 4, AnchorSpec.EFFICIENTDET, numClasses, imageSize);
     }
 }

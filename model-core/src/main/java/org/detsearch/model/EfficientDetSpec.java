@@ -1,5 +1,6 @@
 package org.detsearch.model;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.detsearch.backbone.EfficientNetSpec;
 import org.detsearch.detection.AnchorSpec;
 import org.detsearch.neck.FusionMethod;
@@ -13,7 +14,7 @@ import org.detsearch.neck.FusionMethod;
  */
 public record EfficientDetSpec(String name, EfficientNetSpec backbone, int fpnWidth, int fpnDepth, int headDepth,
                                FusionMethod fusion, AnchorSpec anchors, int numClasses, int imageSize)
-        implements java.io.Serializable {
+        implements DetectorSpec {
     /** COCO's 90 category ids, the reference's default. */
     public static final int COCO_CLASSES = 90;
 
@@ -72,6 +73,11 @@ public record EfficientDetSpec(String name, EfficientNetSpec backbone, int fpnWi
 
     public EfficientDetSpec withNumClasses(int classes) {
         return new EfficientDetSpec(name, backbone, fpnWidth, fpnDepth, headDepth, fusion, anchors, classes, imageSize);
+    }
+
+    @Override
+    public ComputationGraphConfiguration graph(TrainingSettings training) {
+        return EfficientDetBuilder.build(this, training);
     }
 
     public int minLevel() {

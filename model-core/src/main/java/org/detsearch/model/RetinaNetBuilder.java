@@ -13,46 +13,41 @@ import org.detsearch.detection.HuberBoxLoss;
 import org.detsearch.head.SharedConvHead;
 import org.detsearch.neck.FpnBuilder;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
- * Assembles the RetinaNet-style detector as one ComputationGraph with two outputs: {@code class} (focal loss on
- * the class subnet's logits) and {@code box} (Huber loss on the box subnet), both laid out in anchor order.
+ * Assembles the RetinaNet-style detector as one ComputationGraph with the two outputs of {@link DetectorSpec}:
+ * {@code class} (focal loss on the class subnet's logits) and {@code box} (Huber loss on the box subnet), both laid
+ * out in anchor order.
  * Weight decay applies to weights, not biases (DL4J's default split), as the reference decays kernels only.
  */
 public final class RetinaNetBuilder {
-    public static final String INPUT = "input";
-    public static final String CLASS_OUTPUT = "class";
-    public static final String BOX_OUTPUT = "box";
-
     private RetinaNetBuilder() {
     }
 
-    public static ComputationGraphConfiguration build(DetectorSpec spec, IUpdater updater, double weightDecay,
-                                                      double gradientClip, long seed) {
+    public static ComputationGraphConfiguration build(RetinaNetSpec spec, TrainingSettings training) {
         ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .updater(updater)
-                .weightDecay(weightDecay, false)
+                .seed(training.seed())
+                .updater(training.updater())
+                .weightDecay(training.weightDecay(), false)
                 .weightInit(WeightInit.RELU)
                 .gradientNormalization(GradientNormalization.ClipL2PerLayer)
-                .gradientNormalizationThreshold(gradientClip)
+                .gradientNormalizationThreshold(training.gradientClip())
                 .graphBuilder()
-                .addInputs(INPUT)
+                .addInputs(DetectorSpec.INPUT)
                 .setInputTypes(InputType.convolutional(spec.imageSize(), spec.imageSize(), 3));
         Backbone backbone = new ResNetBuilder(spec.backbone());
-        backbone.addTo(graph, INPUT);
+        backbone.addTo(graph, DetectorSpec.INPUT);
         new FpnBuilder(spec.fpnChannels()).addTo(graph, backbone.featureOutput(3), backbone.featureOutput(4), backbone.featureOutput(5));
         String[] levels = new String[5];
         for (int l = 3; l <= 7; l++) {
             levels[l - 3] = FpnBuilder.level(l);
         }
         int anchors = spec.anchors().anchorsPerLocation();
-        graph.addVertex("class_net", SharedConvHead.classNet(5, spec.fpnChannels(), spec.headDepth(), anchors, spec.numClasses()), levels)
-                .addVertex("box_net", SharedConvHead.boxNet(5, spec.fpnChannels(), spec.headDepth(), anchors), levels)
-                .addLayer(CLASS_OUTPUT, new LossLayer.Builder().lossFunction(new FocalLoss()).activation(Activation.IDENTITY).build(), "class_net")
-                .addLayer(BOX_OUTPUT, new LossLayer.Builder().lossFunction(new HuberBoxLoss()).activation(Activation.IDENTITY).build(), "box_net")
-                .setOutputs(CLASS_OUTPUT, BOX_OUTPUT);
+        graph.addVertex("class_net", SharedConvHead.classNet(5, spec.fpnChannels(), spec.headDepth(), anchors, spec.numClasses(), spec.headGroupNorm()), levels)
+                .addVertex("box_net", SharedConvHead.boxNet(5, spec.fpnChannels(), spec.headDepth(), anchors, spec.headGroupNorm()), levels)
+                .addLayer(DetectorSpec.CLASS_OUTPUT, new LossLayer.Builder().lossFunction(new FocalLoss()).activation(Activation.IDENTITY).build(), "class_net")
+                .addLayer(DetectorSpec.BOX_OUTPUT, new LossLayer.Builder().lossFunction(new HuberBoxLoss()).activation(Activation.IDENTITY).build(), "box_net")
+                .setOutputs(DetectorSpec.CLASS_OUTPUT, DetectorSpec.BOX_OUTPUT);
         return graph.build();
     }
 }

@@ -1,8 +1,8 @@
 package org.detsearch.train;
 
+import org.detsearch.model.DetectorSpec;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.detsearch.model.DetectorModel;
-import org.detsearch.model.RetinaNetBuilder;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.io.IOException;
@@ -41,10 +41,10 @@ public final class DetectorTrainer {
             double learningRate = learningRate(net, i);
             net.fit(batch);
             double seconds = (System.nanoTime() - start) / 1e9;
-            double classLoss = net.getLayer(RetinaNetBuilder.CLASS_OUTPUT).score();
-            double boxLoss = net.getLayer(RetinaNetBuilder.BOX_OUTPUT).score();
-            checkFinite(i, RetinaNetBuilder.CLASS_OUTPUT, classLoss);
-            checkFinite(i, RetinaNetBuilder.BOX_OUTPUT, boxLoss);
+            double classLoss = net.getLayer(DetectorSpec.CLASS_OUTPUT).score();
+            double boxLoss = net.getLayer(DetectorSpec.BOX_OUTPUT).score();
+            checkFinite(i, DetectorSpec.CLASS_OUTPUT, classLoss);
+            checkFinite(i, DetectorSpec.BOX_OUTPUT, boxLoss);
             int epoch = i / iterationsPerEpoch + 1;
             log.record(new TrainingLog.Row(i + 1, epoch, net.score(), classLoss, boxLoss, learningRate,
                     batch.getFeatures(0).size(0) / seconds), false);

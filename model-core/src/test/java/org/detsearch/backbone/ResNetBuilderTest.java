@@ -34,6 +34,20 @@ class ResNetBuilderTest {
         assertEquals(44_601_832L, ParameterCount.of(build(ResNetSpec.resnet101(1000), 224)).trainable());
     }
 
+    /** DL4J's network-wide default activation is sigmoid: a convolution that does not say otherwise squashes. */
+    @Test
+    void everyConvolutionIsLinearAsInKeras() {
+        ComputationGraph net = build(new ResNetSpec("tiny", new int[] {2, 1, 1, 1}, 0.125, 0), 64);
+        int convolutions = 0;
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+            if (layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer conv) {
+                assertEquals("identity", conv.getActivationFn().toString(), conv.getLayerName());
+                convolutions++;
+            }
+        }
+        assertEquals(1 + 3 * 5 + 4, convolutions, "the stem, three per block (5 blocks), a projection per stage");
+    }
+
     @Test
     void layerNamesFollowKerasResNet50() {
         ComputationGraph net = build(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 10), 64);

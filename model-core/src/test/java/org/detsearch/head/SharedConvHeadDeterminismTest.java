@@ -17,7 +17,7 @@ class SharedConvHeadDeterminismTest {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(123).graphBuilder()
                 .addInputs("x").setInputTypes(InputType.convolutional(4, 4, 2))
                 .addLayer("conv", new ConvolutionLayer.Builder(1, 1).nOut(3).build(), "x")
-                .addVertex("head", SharedConvHead.boxNet(1, 3, 1, 1), "conv")
+                .addVertex("head", SharedConvHead.boxNet(1, 3, 1, 1, 0), "conv")
                 .addLayer("loss", new LossLayer.Builder().activation(Activation.IDENTITY).build(), "head")
                 .setOutputs("loss").build();
         ComputationGraph net = new ComputationGraph(conf);

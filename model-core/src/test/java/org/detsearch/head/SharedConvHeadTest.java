@@ -38,10 +38,14 @@ class SharedConvHeadTest {
 
     /** Two pyramid levels (4x4 and 2x2, 3 channels) into one shared class head: 2 anchors x 3 classes. */
     private static ComputationGraphConfiguration twoLevels(int depth) {
+        return twoLevels(3, depth, 0);
+    }
+
+    private static ComputationGraphConfiguration twoLevels(int channels, int depth, int groupNormGroups) {
         return new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(5).updater(new NoOp()).graphBuilder()
                 .addInputs("p3", "p4")
-                .setInputTypes(InputType.convolutional(4, 4, 3), InputType.convolutional(2, 2, 3))
-                .addVertex("head", SharedConvHead.classNet(2, 3, depth, 2, 3), "p3", "p4")
+                .setInputTypes(InputType.convolutional(4, 4, channels), InputType.convolutional(2, 2, channels))
+                .addVertex("head", SharedConvHead.classNet(2, channels, depth, 2, 3, groupNormGroups), "p3", "p4")
                 .addLayer("loss", new LossLayer.Builder().lossFunction(new FocalLoss()).activation(Activation.IDENTITY).build(), "head")
                 .setOutputs("loss").build();
     }
@@ -62,16 +66,23 @@ class SharedConvHeadTest {
         // The same head on one level with the same parameters gives exactly the first 96 outputs: shared weights.
         ComputationGraph single = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
                 .graphBuilder().addInputs("p3").setInputTypes(InputType.convolutional(4, 4, 3))
-                .addVertex("head", SharedConvHead.classNet(1, 3, 1, 2, 3), "p3")
+                .addVertex("head", SharedConvHead.classNet(1, 3, 1, 2, 3, 0), "p3")
                 .addLayer("loss", new LossLayer.Builder().activation(Activation.IDENTITY).build(), "head")
                 .setOutputs("loss").build());
         single.init();
         single.setParams(net.params());
-        assertEquals(net.numParams(), single.numParams(), "parameters do not grow with the number of levels");
+        assertEquals(net.params().length(), single.params().length(), "parameters do not grow with the number of levels");
         INDArray alone = single.outputSingle(p3);
         assertEquals(alone, both.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 96)));
         // the prior: every anchor starts at probability 0.01 where the convolutions contribute little
         assertTrue(Math.abs(both.meanNumber().doubleValue() + Math.log(99)) < 0.1);
+    }
+
+    @Test
+    void multiplyAddsAreTheConvolutionsOnEveryLevel() {
+        long perPosition = 9 * 3 * (2 * 3 + 2 * 3); // two 3x3 3 -> 3 convolutions, the 3x3 predictor 3 -> 2 anchors x 3 classes
+        assertEquals((16 + 4) * perPosition, org.detsearch.model.MultiplyAdds.of(twoLevels(2),
+                InputType.convolutional(4, 4, 3), InputType.convolutional(2, 2, 3)).total());
     }
 
     @Test
@@ -94,6 +105,32 @@ class SharedConvHeadTest {
                 .labels(new INDArray[] {labels}).epsilon(1e-6).maxRelError(1e-4).minAbsoluteError(1e-8));
     }
 
+    @Test
+    void gradientsAreRightWithGroupNormalisation() {
+        ComputationGraph net = new ComputationGraph(twoLevels(4, 2, 2));
+        assertTrue(gradientsCheck(net, 4));
+    }
+
+    /**
+     * Convolutions without bias (as initialised) then group norm: scaling every input changes nothing (inputs large
+     * enough that the 1e-5 in the variance does not show).
+     */
+    @Test
+    void groupNormalisationMakesTheHeadBlindToTheInputScale() {
+        ComputationGraph normalised = new ComputationGraph(twoLevels(4, 2, 2));
+        normalised.init();
+        ComputationGraph plain = new ComputationGraph(twoLevels(4, 2, 0));
+        plain.init();
+        INDArray p3 = Nd4j.rand(DataType.DOUBLE, 2, 4, 4, 4).muli(10);
+        INDArray p4 = Nd4j.rand(DataType.DOUBLE, 2, 4, 2, 2).muli(10);
+        INDArray once = normalised.outputSingle(p3, p4);
+        INDArray tenfold = normalised.outputSingle(p3.mul(10), p4.mul(10));
+        assertEquals(0, once.sub(tenfold).amaxNumber().doubleValue(), 1e-5);
+        assertTrue(plain.outputSingle(p3, p4).sub(plain.outputSingle(p3.mul(10), p4.mul(10))).amaxNumber().doubleValue() > 1e-4,
+                "without normalisation the scale shows");
+        assertEquals(plain.params().length() + 2 * 2 * 4, normalised.params().length(), "a scale and a shift per channel and convolution");
+    }
+
     /**
      * The gradients the head hands back to the layers before it (its input gradients), checked through a 1x1
      * convolution per level: the parameter check alone would not see a wrong error flowing into the backbone.
@@ -106,7 +143,7 @@ class SharedConvHeadTest {
                 .setInputTypes(InputType.convolutional(4, 4, 2), InputType.convolutional(2, 2, 2))
                 .addLayer("p3", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.TANH).build(), "c3")
                 .addLayer("p4", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.TANH).build(), "c4")
-                .addVertex("head", SharedConvHead.classNet(2, 3, 1, 2, 3), "p3", "p4")
+                .addVertex("head", SharedConvHead.classNet(2, 3, 1, 2, 3, 0), "p3", "p4")
                 .addLayer("loss", new LossLayer.Builder().lossFunction(new FocalLoss()).activation(Activation.IDENTITY).build(), "head")
                 .setOutputs("loss").build());
         assertTrue(gradientsCheck(net, 2));
@@ -120,5 +157,8 @@ class SharedConvHeadTest {
         assertEquals(2, head.getDepth());
         assertEquals(3, head.getOutputsPerAnchor());
         assertEquals(-Math.log(99), head.getPredictorBias(), 1e-12);
+        SharedConvHead normalised = (SharedConvHead) ComputationGraphConfiguration.fromJson(twoLevels(4, 1, 2).toJson())
+                .getVertices().get("head");
+        assertEquals(2, normalised.getGroupNormGroups());
     }
 }

@@ -50,7 +50,7 @@ class EfficientDetBuilderTest {
             "efficientdet-d4, 20723675", "efficientdet-d5, 33653315", "efficientdet-d6, 51871782", "efficientdet-d7, 51871782",
             "efficientdet-d7x, 77147166"})
     void trainableParametersAreTheReferenceCounts(String name, long expected) {
-        ComputationGraph net = init(EfficientDetBuilder.build(EfficientDetSpec.named(name), new Sgd(0.1), 4e-5, 10, 1));
+        ComputationGraph net = init(EfficientDetBuilder.build(EfficientDetSpec.named(name), new TrainingSettings(new Sgd(0.1), 4e-5, 10, 1)));
         assertEquals(expected, ParameterCount.of(net).trainable());
     }
 
@@ -66,7 +66,7 @@ class EfficientDetBuilderTest {
             "efficientdet-d6, 226033623795", "efficientdet-d7, 325473789367"})
     void multiplyAddsAreWithinThreePercentOfTheOfficialFigures(String name, long official) {
         EfficientDetSpec spec = EfficientDetSpec.named(name);
-        long counted = MultiplyAdds.of(EfficientDetBuilder.build(spec, new Sgd(0.1), 4e-5, 10, 1),
+        long counted = MultiplyAdds.of(EfficientDetBuilder.build(spec, new TrainingSettings(new Sgd(0.1), 4e-5, 10, 1)),
                 InputType.convolutional(spec.imageSize(), spec.imageSize(), 3)).total();
         double ratio = (double) counted / official;
         assertTrue(ratio > 0.97 && ratio < 1.0, name + ": " + counted + " = " + ratio + " of " + official);
@@ -74,10 +74,11 @@ class EfficientDetBuilderTest {
 
     @Test
     void theGraphHasTheDetectorsInputOutputsAndLosses() {
-        ComputationGraph net = init(EfficientDetBuilder.build(TINY, new Adam(1e-3), 4e-5, 10, 1));
+        DetectorSpec detector = TINY;
+        ComputationGraph net = init(detector.graph(new TrainingSettings(new Adam(1e-3), 4e-5, 10, 1)));
         ComputationGraphConfiguration conf = net.getConfiguration();
-        assertEquals(java.util.List.of(RetinaNetBuilder.INPUT), conf.getNetworkInputs());
-        assertEquals(java.util.List.of(RetinaNetBuilder.CLASS_OUTPUT, RetinaNetBuilder.BOX_OUTPUT), conf.getNetworkOutputs());
+        assertEquals(java.util.List.of(DetectorSpec.INPUT), conf.getNetworkInputs());
+        assertEquals(java.util.List.of(DetectorSpec.CLASS_OUTPUT, DetectorSpec.BOX_OUTPUT), conf.getNetworkOutputs());
         assertTrue(((LossLayer) layer(conf, "class")).getLossFn() instanceof FocalLoss);
         assertTrue(((LossLayer) layer(conf, "box")).getLossFn() instanceof HuberBoxLoss);
         INDArray[] out = DetectorOutputs.predict(net, Nd4j.rand(2, 3, 128, 128));
@@ -89,7 +90,7 @@ class EfficientDetBuilderTest {
     /** The reference's L2 term on kernels only; clipping per parameter tensor, fusion weights included. */
     @Test
     void weightDecayIsOnKernelsOnly() {
-        ComputationGraphConfiguration conf = EfficientDetBuilder.build(TINY, new Adam(1e-3), 4e-5, 10, 1);
+        ComputationGraphConfiguration conf = EfficientDetBuilder.build(TINY, new TrainingSettings(new Adam(1e-3), 4e-5, 10, 1));
         for (String kernel : new String[] {"stem_conv", "block2a_dwconv", "fpn_cell0_fnode0_op_after_combine5_conv", "class_net_class_0"}) {
             assertEquals(1, layer(conf, kernel).getRegularizationByParam("W").size(), kernel);
         }
@@ -108,7 +109,7 @@ class EfficientDetBuilderTest {
 
     @Test
     void aSavedModelPredictsTheSame(@TempDir File tmp) throws Exception {
-        ComputationGraphConfiguration conf = EfficientDetBuilder.build(TINY, new Adam(1e-3), 4e-5, 10, 1);
+        ComputationGraphConfiguration conf = EfficientDetBuilder.build(TINY, new TrainingSettings(new Adam(1e-3), 4e-5, 10, 1));
         ComputationGraph net = init(ComputationGraphConfiguration.fromJson(conf.toJson()));
         assertEquals(ParameterCount.of(init(conf)), ParameterCount.of(net), "the JSON configuration builds the same network");
         File file = new File(tmp, "model.zip");
@@ -140,7 +141,7 @@ class EfficientDetBuilderTest {
     }
 
     private static ComputationGraph workspaces(WorkspaceMode mode) {
-        ComputationGraphConfiguration conf = EfficientDetBuilder.build(TINY, new Adam(1e-3), 4e-5, 10, 7);
+        ComputationGraphConfiguration conf = EfficientDetBuilder.build(TINY, new TrainingSettings(new Adam(1e-3), 4e-5, 10, 7));
         conf.setTrainingWorkspaceMode(mode);
         return init(conf);
     }

@@ -48,6 +48,19 @@ class EfficientDetSpecTest {
                 FusionMethod.FAST_ATTENTION, AnchorSpec.EFFICIENTDET, 20, 384), "value equality");
     }
 
+    /** Specs travel in model files and to executors by Java serialisation. */
+    @Test
+    void aSpecSurvivesJavaSerialisation() throws Exception {
+        EfficientDetSpec spec = EfficientDetSpec.named("efficientdet-d7x", 6);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(spec);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            assertEquals(spec, in.readObject());
+        }
+    }
+
     @Test
     void badSpecsAreRejectedWithTheReason() {
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,

@@ -26,9 +26,9 @@ class RetinaNetWorkspaceTest {
     private static final int CLASSES = 3;
 
     private static ComputationGraph build(WorkspaceMode training) {
-        DetectorSpec spec = new DetectorSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0), 16, 1,
+        DetectorSpec spec = new RetinaNetSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0), 16, 1, 0,
                 AnchorSpec.EFFICIENTDET, CLASSES, SIZE);
-        ComputationGraphConfiguration conf = RetinaNetBuilder.build(spec, new Adam(1e-3), 4e-5, 10.0, 7);
+        ComputationGraphConfiguration conf = spec.graph(new TrainingSettings(new Adam(1e-3), 4e-5, 10.0, 7));
         conf.setTrainingWorkspaceMode(training);
         ComputationGraph net = new ComputationGraph(conf);
         net.init();

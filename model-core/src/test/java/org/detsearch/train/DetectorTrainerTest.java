@@ -1,5 +1,7 @@
 package org.detsearch.train;
 
+import org.detsearch.model.RetinaNetSpec;
+import org.detsearch.model.TrainingSettings;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.detsearch.coco.CocoCategory;
@@ -11,7 +13,6 @@ import org.detsearch.detection.AnchorSpec;
 import org.detsearch.detection.TargetEncoder;
 import org.detsearch.image.PreparedImage;
 import org.detsearch.model.DetectorSpec;
-import org.detsearch.model.RetinaNetBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -31,13 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DetectorTrainerTest {
-    private static final DetectorSpec SPEC = new DetectorSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.0625, 0),
-            8, 1, AnchorSpec.EFFICIENTDET, 2, 128);
+    private static final DetectorSpec SPEC = new RetinaNetSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.0625, 0),
+            8, 1, 0, AnchorSpec.EFFICIENTDET, 2, 128);
 
     private static final List<CocoCategory> CATEGORIES = List.of(new CocoCategory(3, "a", ""), new CocoCategory(8, "b", ""));
 
     private static DetectorModel model(IUpdater updater) {
-        ComputationGraph net = new ComputationGraph(RetinaNetBuilder.build(SPEC, updater, 4e-5, 10.0, 9));
+        ComputationGraph net = new ComputationGraph(SPEC.graph(new TrainingSettings(updater, 4e-5, 10.0, 9)));
         net.init();
         return new DetectorModel(net, SPEC, CATEGORIES);
     }

@@ -1,12 +1,13 @@
 package org.detsearch.train;
 
+import org.detsearch.model.RetinaNetSpec;
+import org.detsearch.model.TrainingSettings;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.detsearch.backbone.ResNetSpec;
 import org.detsearch.detection.AnchorGrid;
 import org.detsearch.detection.AnchorSpec;
 import org.detsearch.model.DetectorSpec;
 import org.detsearch.model.ParameterCount;
-import org.detsearch.model.RetinaNetBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -22,9 +23,9 @@ class TinyDetectorTrainingTest {
     @Test
     void aTinyRetinaNetLearnsSyntheticShapes(@TempDir Path tmp) throws Exception {
         SyntheticDetectionBatch data = SyntheticDetectionBatch.generate(tmp, 4, 128, AnchorSpec.EFFICIENTDET);
-        DetectorSpec spec = new DetectorSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0), 16, 1,
+        DetectorSpec spec = new RetinaNetSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0), 16, 1, 0,
                 AnchorSpec.EFFICIENTDET, data.numClasses(), 128);
-        ComputationGraph net = new ComputationGraph(RetinaNetBuilder.build(spec, new Adam(3e-3), 4e-5, 10.0, 42));
+        ComputationGraph net = new ComputationGraph(spec.graph(new TrainingSettings(new Adam(3e-3), 4e-5, 10.0, 42)));
         net.init();
         assertTrue(ParameterCount.of(net).trainable() < 300_000, "a tiny model for a unit test");
         MultiDataSet batch = data.batch();

@@ -1,5 +1,6 @@
 package org.detsearch.train;
 
+import org.detsearch.model.TrainingSettings;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
@@ -20,7 +21,6 @@ import org.detsearch.io.HadoopFiles;
 import org.detsearch.io.OutputFolder;
 import org.detsearch.model.DetectorModel;
 import org.detsearch.model.DetectorSpec;
-import org.detsearch.model.RetinaNetBuilder;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,8 +130,8 @@ public final class TrainJob {
 
     private static DetectorModel fresh(DetectorSpec spec, TrainSpec train, List<CocoCategory> categories, int total, int perEpoch) {
         OptimizerSpec o = train.optimizer();
-        ComputationGraph net = new ComputationGraph(RetinaNetBuilder.build(spec, o.updater(total, perEpoch), o.weightDecay(),
-                o.gradientClip(), train.seed()));
+        ComputationGraph net = new ComputationGraph(spec.graph(new TrainingSettings(o.updater(total, perEpoch), o.weightDecay(),
+                o.gradientClip(), train.seed())));
         net.init();
         return new DetectorModel(net, spec, categories);
     }
@@ -156,11 +156,11 @@ public final class TrainJob {
             net.getConfiguration().setIterationCount(iteration);
             net.getConfiguration().setEpochCount(epoch + 1);
             net.score(probe, false);
-            double classLoss = net.getLayer(RetinaNetBuilder.CLASS_OUTPUT).score();
-            double boxLoss = net.getLayer(RetinaNetBuilder.BOX_OUTPUT).score();
+            double classLoss = net.getLayer(DetectorSpec.CLASS_OUTPUT).score();
+            double boxLoss = net.getLayer(DetectorSpec.BOX_OUTPUT).score();
             double loss = sparkNet.getScore();
-            for (String part : List.of("total", RetinaNetBuilder.CLASS_OUTPUT, RetinaNetBuilder.BOX_OUTPUT)) {
-                double value = part.equals("total") ? loss : part.equals(RetinaNetBuilder.CLASS_OUTPUT) ? classLoss : boxLoss;
+            for (String part : List.of("total", DetectorSpec.CLASS_OUTPUT, DetectorSpec.BOX_OUTPUT)) {
+                double value = part.equals("total") ? loss : part.equals(DetectorSpec.CLASS_OUTPUT) ? classLoss : boxLoss;
                 if (!Double.isFinite(value)) {
                     throw new TrainingDivergedException("training diverged in epoch " + (epoch + 1) + " (iterations up to "
                             + iteration + "): the " + part + " loss is " + value + "; the last good checkpoint is kept");

@@ -62,6 +62,9 @@ class LocalRunnerIT {
         assertTrue(out.contains("demo: 3/4 training data-parallel on Spark"), out);
         assertTrue(out.matches("(?s).*demo: AP50 on the held-out split: \\d\\.\\d{3}.*"), out);
         assertTrue(out.contains("metrics file:" + work.resolve("eval/metrics.json")), out);
+        for (String noise : new String[] {"DifferentialFunction", "Assigning a size of zero", "Duplicate TF op mapping"}) {
+            assertTrue(!out.contains(noise), "DL4J's chatter is kept off the console (" + noise + "): " + out);
+        }
         assertTrue(Files.size(work.resolve("eval/metrics.json")) > 0);
         assertTrue(Files.size(work.resolve("run/loss-curve.png")) > 0);
     }

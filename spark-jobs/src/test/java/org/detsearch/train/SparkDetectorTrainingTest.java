@@ -1,5 +1,7 @@
 package org.detsearch.train;
 
+import org.detsearch.model.RetinaNetSpec;
+import org.detsearch.model.TrainingSettings;
 import com.typesafe.config.Config;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
@@ -29,7 +31,6 @@ import org.detsearch.image.PipelineSpec;
 import org.detsearch.image.PreparedImage;
 import org.detsearch.io.HadoopFiles;
 import org.detsearch.model.DetectorSpec;
-import org.detsearch.model.RetinaNetBuilder;
 import org.detsearch.spark.SparkSessions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,8 +53,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * same training in one Spark worker and in the single-JVM loop giving the same model.
  */
 class SparkDetectorTrainingTest {
-    private static final DetectorSpec SPEC = new DetectorSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0),
-            16, 1, AnchorSpec.EFFICIENTDET, 6, 128);
+    private static final DetectorSpec SPEC = new RetinaNetSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0),
+            16, 1, 0, AnchorSpec.EFFICIENTDET, 6, 128);
     private SparkSession spark;
 
     @AfterEach
@@ -83,7 +84,7 @@ class SparkDetectorTrainingTest {
     }
 
     private static ComputationGraph net(IUpdater updater) {
-        ComputationGraph net = new ComputationGraph(RetinaNetBuilder.build(SPEC, updater, 4e-5, 10.0, 42));
+        ComputationGraph net = new ComputationGraph(SPEC.graph(new TrainingSettings(updater, 4e-5, 10.0, 42)));
         net.init();
         return net;
     }
