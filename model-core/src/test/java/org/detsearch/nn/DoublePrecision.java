@@ -12,20 +12,22 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Set;
 
 /**
- * Test classes that gradient-check custom layers run with ND4J's default types set to double
- * ({@code @ExtendWith(DoublePrecision.class)}), restored afterwards; {@link #gradientsCheck} is the check they run.
+ * Runs a test class with ND4J's default data type set to double (gradient checks need it) and restores the
+ * previous default afterwards: {@code @ExtendWith(DoublePrecision.class)}; {@link #gradientsCheck} is DL4J's check
+ * for graphs whose vertex order is topological (for the others see {@code GradientChecks}).
  */
 public final class DoublePrecision implements BeforeAllCallback, AfterAllCallback {
-    private DataType previous;
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DoublePrecision.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        previous = Nd4j.dataType();
+        context.getStore(NAMESPACE).put("previous", Nd4j.dataType());
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
+        DataType previous = context.getStore(NAMESPACE).get("previous", DataType.class);
         Nd4j.setDefaultDataTypes(previous, previous);
     }
 

@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.detsearch.backbone.ResNetSpec;
 import org.detsearch.detection.AnchorGrid;
 import org.detsearch.detection.AnchorSpec;
-import org.detsearch.detection.TargetEncoder;
 import org.detsearch.model.DetectorSpec;
 import org.detsearch.model.ParameterCount;
 import org.junit.jupiter.api.Test;
@@ -23,31 +22,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TinyDetectorTrainingTest {
     @Test
     void aTinyRetinaNetLearnsSyntheticShapes(@TempDir Path tmp) throws Exception {
-        SyntheticDetectionImages synthetic = SyntheticDetectionImages.generate(tmp, 3, 4, 128);
+        SyntheticDetectionBatch data = SyntheticDetectionBatch.generate(tmp, 4, 128, AnchorSpec.EFFICIENTDET);
         DetectorSpec spec = new RetinaNetSpec(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 0), 16, 1, 0,
-                AnchorSpec.EFFICIENTDET, synthetic.numClasses(), 128);
+                AnchorSpec.EFFICIENTDET, data.numClasses(), 128);
         ComputationGraph net = new ComputationGraph(spec.graph(new TrainingSettings(new Adam(3e-3), 4e-5, 10.0, 42)));
         net.init();
         assertTrue(ParameterCount.of(net).trainable() < 300_000, "a tiny model for a unit test");
-
+        MultiDataSet batch = data.batch();
         AnchorGrid anchors = new AnchorGrid(spec.anchors(), 128, 128);
-        MultiDataSet batch = new DetectionBatches(new TargetEncoder(anchors, spec.numClasses())).batch(synthetic.images());
         assertEquals(anchors.size() * spec.numClasses(), net.output(false, batch.getFeatures(0))[0].size(1),
                 "class outputs = anchors x classes, in anchor order");
 
-        net.setInputs(batch.getFeatures());
-        net.setLabels(batch.getLabels());
-        net.setLayerMaskArrays(null, batch.getLabelsMaskArrays());
-        net.computeGradientAndScore();
-        double initial = net.score();
-        for (int i = 0; i < 40; i++) {
-            net.fit(batch);
-        }
-        net.setInputs(batch.getFeatures());
-        net.setLabels(batch.getLabels());
-        net.setLayerMaskArrays(null, batch.getLabelsMaskArrays());
-        net.computeGradientAndScore();
-        double trained = net.score();
+        double[] loss = data.lossBeforeAndAfter(net, 40);
+        double initial = loss[0];
+        double trained = loss[1];
         assertTrue(Double.isFinite(trained));
         assertTrue(trained < 0.5 * initial, "loss " + initial + " -> " + trained);
     }
