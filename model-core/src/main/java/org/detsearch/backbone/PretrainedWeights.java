@@ -102,6 +102,31 @@ public final class PretrainedWeights {
         }
     }
 
+    /**
+     * Weights from a file on any Hadoop path, by its extension: {@code .zip} a DL4J model zip, {@code .h5} /
+     * {@code .hdf5} a Keras model file. A zip with DL4J zoo ResNet50's stem names gets Keras' names
+     * ({@link #DL4J_ZOO_RESNET50_NAMES}), so the zoo's ImageNet weights load into DetSearch's ResNets as they are.
+     */
+    public static PretrainedWeights read(org.detsearch.io.HadoopFiles files, org.apache.hadoop.fs.Path file) throws IOException {
+        String name = file.getName().toLowerCase(java.util.Locale.ROOT);
+        boolean zip = name.endsWith(".zip");
+        if (!zip && !name.endsWith(".h5") && !name.endsWith(".hdf5")) {
+            throw new IOException("pretrained weights must be a DL4J model zip (.zip) or a Keras model file (.h5, .hdf5): " + file);
+        }
+        Path local = java.nio.file.Files.createTempFile("detsearch-pretrained", zip ? ".zip" : ".h5");
+        try {
+            try (java.io.InputStream in = files.open(file)) {
+                java.nio.file.Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            PretrainedWeights weights = zip ? fromModelZip(local) : fromKerasHdf5(local);
+            PretrainedWeights named = weights.layerNames().containsAll(DL4J_ZOO_RESNET50_NAMES.keySet())
+                    ? weights.renamed(DL4J_ZOO_RESNET50_NAMES) : weights;
+            return new PretrainedWeights(file.toString(), named.layers);
+        } finally {
+            java.nio.file.Files.deleteIfExists(local);
+        }
+    }
+
     /** The same weights with layers renamed ({@code old -> new}; others keep their names). */
     public PretrainedWeights renamed(Map<String, String> names) {
         Map<String, Map<String, INDArray>> renamed = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package org.detsearch.model;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.detsearch.backbone.Backbone;
 import org.detsearch.config.ConfigValidationException;
 import org.detsearch.config.ConfigView;
 import org.detsearch.detection.AnchorSpec;
@@ -29,6 +30,9 @@ public interface DetectorSpec extends Serializable {
 
     /** The trainable graph, with the optimiser settings applied to its layers. */
     ComputationGraphConfiguration graph(TrainingSettings training);
+
+    /** The backbone in the graph: which layers pretrained classification weights load into. */
+    Backbone featureExtractor();
 
     /**
      * The {@code model} config section; {@code architecture} chooses the kind (retinanet), the other keys are the

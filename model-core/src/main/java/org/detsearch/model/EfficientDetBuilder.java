@@ -44,7 +44,7 @@ public final class EfficientDetBuilder {
                 .graphBuilder()
                 .addInputs(DetectorSpec.INPUT)
                 .setInputTypes(InputType.convolutional(size, size, 3));
-        EfficientNetBuilder backbone = new EfficientNetBuilder(spec.backbone());
+        EfficientNetBuilder backbone = spec.featureExtractor();
         backbone.addTo(graph, DetectorSpec.INPUT);
         List<String> levels = new BiFpnBuilder(spec.fpnWidth(), spec.fpnDepth(), spec.fusion(), spec.minLevel(), spec.maxLevel())
                 .addTo(graph, backbone);

@@ -80,6 +80,11 @@ public record EfficientDetSpec(String name, EfficientNetSpec backbone, int fpnWi
         return EfficientDetBuilder.build(this, training);
     }
 
+    @Override
+    public org.detsearch.backbone.EfficientNetBuilder featureExtractor() {
+        return new org.detsearch.backbone.EfficientNetBuilder(backbone);
+    }
+
     public int minLevel() {
         return anchors.minLevel();
     }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * One NATS genotype: the dilation (d_h, d_w) of a 3x3 convolution; {@code d} alone means (d, d) (PAPERS 1.2).
  * Written as "2" or "1x3" in configs and JSON.
  */
-public record Dilation(int h, int w) {
+public record Dilation(int h, int w) implements java.io.Serializable {
     public Dilation {
         if (h < 1 || w < 1) {
             throw new IllegalArgumentException("dilations must be >= 1, got (" + h + ", " + w + ")");

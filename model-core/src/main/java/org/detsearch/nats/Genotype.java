@@ -21,11 +21,11 @@ import java.util.stream.Collectors;
  *   "candidates": ["1", "2", "3", "1x3", "3x1"], "softmax": [[0.4, 0.1, ...], ...]}, ...]}
  * </pre>
  */
-public record Genotype(String backbone, List<Layer> layers) {
+public record Genotype(String backbone, List<Layer> layers) implements java.io.Serializable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** A dilation kept in a layer and the output channels it computes. */
-    public record Kept(Dilation dilation, int channels) {
+    public record Kept(Dilation dilation, int channels) implements java.io.Serializable {
         public Kept {
             if (channels < 1) {
                 throw new IllegalArgumentException("a kept dilation needs at least one channel, got " + channels + " for " + dilation);
@@ -37,7 +37,8 @@ public record Genotype(String backbone, List<Layer> layers) {
      * One transformed convolution: its kept dilations in candidate order, their channels summing to the layer's;
      * {@code softmax} [N][|G|] is the search's final softmax(alpha) (empty when the genotype was written by hand).
      */
-    public record Layer(String name, int stage, int channels, List<Kept> kept, List<Dilation> candidates, double[][] softmax) {
+    public record Layer(String name, int stage, int channels, List<Kept> kept, List<Dilation> candidates, double[][] softmax)
+            implements java.io.Serializable {
         public Layer {
             kept = List.copyOf(kept);
             candidates = List.copyOf(candidates);
@@ -55,6 +56,18 @@ public record Genotype(String backbone, List<Layer> layers) {
                             + candidates.size() + " candidates");
                 }
             }
+        }
+
+        /** Value equality, the softmax included (a record compares arrays by reference). */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Layer l && name.equals(l.name) && stage == l.stage && channels == l.channels
+                    && kept.equals(l.kept) && candidates.equals(l.candidates) && java.util.Arrays.deepEquals(softmax, l.softmax);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(name, stage, channels, kept, candidates, java.util.Arrays.deepHashCode(softmax));
         }
 
         public int[] segmentChannels() {
@@ -86,6 +99,15 @@ public record Genotype(String backbone, List<Layer> layers) {
             return JSON.writeValueAsString(this);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a {@code genotype.json} from any Hadoop path. */
+    public static Genotype read(org.detsearch.io.HadoopFiles files, org.apache.hadoop.fs.Path file) throws IOException {
+        try (java.io.InputStream in = files.open(file)) {
+            return fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
     }
 

@@ -29,6 +29,26 @@ public record SearchOptimisation(double weightRatePerImage, double weightEndRate
         }
     }
 
+    /**
+     * The {@code optimisation} config section: {@code epochs}, {@code frozen-epochs}, {@code weight-rate-per-image},
+     * {@code weight-end-rate-per-image}, {@code momentum}, {@code weight-decay}, {@code alpha-rate},
+     * {@code alpha-beta1}, {@code alpha-beta2}, {@code alpha-weight-decay}.
+     */
+    public static SearchOptimisation fromConfig(org.detsearch.config.ConfigView c) {
+        double rate = c.doubleIn("weight-rate-per-image", 0, 1);
+        double end = c.doubleIn("weight-end-rate-per-image", 0, 1);
+        double momentum = c.doubleIn("momentum", 0, 0.999999);
+        double decay = c.doubleIn("weight-decay", 0, 1);
+        double alphaRate = c.doubleIn("alpha-rate", 0, 10);
+        double beta1 = c.doubleIn("alpha-beta1", 0, 0.999999);
+        double beta2 = c.doubleIn("alpha-beta2", 0, 0.999999);
+        double alphaDecay = c.doubleIn("alpha-weight-decay", 0, 1);
+        int epochs = c.intIn("epochs", 1, 100_000);
+        int frozen = c.intIn("frozen-epochs", 0, 100_000);
+        return org.detsearch.config.ConfigView.validated(c.section(), () -> new SearchOptimisation(rate, end, momentum, decay,
+                alphaRate, beta1, beta2, alphaDecay, epochs, frozen));
+    }
+
     public static SearchOptimisation paper() {
         return new SearchOptimisation(0.00125, 0.00005, 0.9, 1e-4, 0.01, 0.5, 0.999, 1e-5, 25, 10);
     }

@@ -52,6 +52,34 @@ public record SearchSpace(List<Dilation> stage3, List<Dilation> stage4, List<Dil
         return new SearchSpace(parse("1", "2", "3"), parse("1", "2", "3"), parse("1", "2", "3", "4", "5"), grouping, sharing);
     }
 
+    /**
+     * The {@code space} config section: {@code candidates} (paper = set C, a, b: the ablation sets), optional
+     * {@code stage3} / {@code stage4} / {@code stage5} lists replacing a stage's candidates (["1", "2", "1x3"]),
+     * {@code groups} (N channel groups per layer) or {@code channels-per-group} (C, when > 0), and {@code kernels}
+     * (copied, tied).
+     */
+    public static SearchSpace fromConfig(org.detsearch.config.ConfigView c) {
+        int channels = c.intIn("channels-per-group", 0, 1 << 20);
+        ChannelGrouping grouping = channels > 0 ? ChannelGrouping.channelsPerGroup(channels)
+                : ChannelGrouping.groups(c.intIn("groups", 1, 1 << 20));
+        KernelSharing sharing = c.enumValue("kernels", KernelSharing.class);
+        String set = c.string("candidates");
+        SearchSpace base = switch (set) {
+            case "paper" -> paper(grouping, sharing);
+            case "a" -> setA(grouping, sharing);
+            case "b" -> setB(grouping, sharing);
+            default -> throw new org.detsearch.config.ConfigValidationException(c.fullPath("candidates"), set,
+                    "allowed: one of paper, a, b");
+        };
+        return org.detsearch.config.ConfigView.validated(c.section(), () -> new SearchSpace(stage(c, "stage3", base.stage3),
+                stage(c, "stage4", base.stage4), stage(c, "stage5", base.stage5), grouping, sharing));
+    }
+
+    private static List<Dilation> stage(org.detsearch.config.ConfigView c, String key, List<Dilation> fallback) {
+        List<String> listed = c.has(key) ? c.raw().getStringList(key) : List.of();
+        return listed.isEmpty() ? fallback : parse(listed.toArray(String[]::new));
+    }
+
     public static List<Dilation> parse(String... dilations) {
         return java.util.Arrays.stream(dilations).map(Dilation::parse).toList();
     }

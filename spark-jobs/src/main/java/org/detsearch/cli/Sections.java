@@ -5,7 +5,7 @@ package org.detsearch.cli;
  * system properties that Typesafe Config also merges in.
  */
 final class Sections {
-    static final String[] ALL = {"hadoop", "spark-runtime", "coco", "generate", "prepare", "train", "evaluate", "demo"};
+    static final String[] ALL = {"hadoop", "spark-runtime", "coco", "generate", "prepare", "train", "evaluate", "demo", "search", "retrain"};
 
     private Sections() {
     }

@@ -7,14 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
-import java.lang.management.ManagementFactory;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,15 +36,7 @@ class TrainAndEvaluateCommandTest {
     /** 8 train and 4 val images, prepared into shards (train/ and val/ under {@link #data}). */
     @BeforeAll
     static void prepare() {
-        CliRunner run = CliRunner.run("generate-data", "--output", data.resolve("synthetic").toString(), "--train", "8",
-                "--val", "4", "--image-size", "128");
-        assertEquals(0, run.exitCode(), run.err());
-        for (String split : List.of("train", "val")) {
-            run = CliRunner.run("prepare", "--annotations", data.resolve("synthetic/" + split + "/instances.json").toString(),
-                    "--images", data.resolve("synthetic/" + split + "/images").toString(),
-                    "--output", data.resolve(split).toString(), TINY[0], TINY[1]);
-            assertEquals(0, run.exitCode(), run.err());
-        }
+        org.detsearch.testing.PreparedSynthetic.prepare(data, 8, 4, 128, TINY[0], TINY[1]);
     }
 
     private static String[] args(String command, String... args) {
@@ -186,21 +176,9 @@ class TrainAndEvaluateCommandTest {
         Path run = tmp.resolve("run");
         String[] trainArgs = args("train", "--data", data.resolve("train").toString(), "--output", run.toString(),
                 "--mode", "spark", "--epochs", "6");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g"));
-        // the module openings Spark and ND4J need on Java 17, as this test JVM got them
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports")).forEach(command::add);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(Arrays.asList(trainArgs));
-        Process job = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("job.log").toFile()).start();
         Path checkpoint = run.resolve("checkpoint.zip");
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!Files.exists(checkpoint) && job.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        job.destroyForcibly().waitFor();
-        assertTrue(Files.exists(checkpoint), "a checkpoint before the kill: " + Files.readString(tmp.resolve("job.log")));
+        boolean checkpointed = org.detsearch.testing.CliProcess.killWhenExists(checkpoint, tmp.resolve("job.log"), trainArgs);
+        assertTrue(checkpointed, "a checkpoint before the kill: " + Files.readString(tmp.resolve("job.log")));
         assertFalse(Files.exists(run.resolve("model.zip")), "killed before the end");
 
         CliRunner resumed = CliRunner.run(trainArgs);
