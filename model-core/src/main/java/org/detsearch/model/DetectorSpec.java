@@ -35,15 +35,16 @@ public interface DetectorSpec extends Serializable {
     Backbone featureExtractor();
 
     /**
-     * The {@code model} config section; {@code architecture} chooses the kind (retinanet), the other keys are the
-     * architecture's; the classes come from the dataset.
+     * The {@code model} config section; {@code architecture} chooses the kind: retinanet (the section's own keys) or
+     * efficientdet (its {@code efficientdet} subsection); the classes come from the dataset.
      */
     static DetectorSpec fromConfig(ConfigView model, int numClasses) {
         String architecture = model.string("architecture");
         return switch (architecture) {
             case "retinanet" -> RetinaNetSpec.fromConfig(model, numClasses);
+            case "efficientdet" -> EfficientDetSpec.fromConfig(model.sub("efficientdet"), numClasses);
             default -> throw new ConfigValidationException(model.fullPath("architecture"), architecture,
-                    "allowed: retinanet");
+                    "allowed: retinanet, efficientdet");
         };
     }
 }

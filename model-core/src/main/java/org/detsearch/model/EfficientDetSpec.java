@@ -62,6 +62,54 @@ public record EfficientDetSpec(String name, EfficientNetSpec backbone, int fpnWi
         return new EfficientDetSpec(name, backbone, row.width(), row.depth(), row.head(), row.fusion(), anchors, numClasses, row.size());
     }
 
+    /**
+     * The {@code efficientdet} config section: {@code variant} (a row of the official table, efficientdet-d0 ..
+     * efficientdet-d7x, with {@code image-size} 0 for its own input size) or, with {@code variant = explicit}, an explicit
+     * variant: {@code backbone} (efficientnet-b0 .. b7, or {@code scaled} by {@code width-coefficient} and
+     * {@code depth-coefficient}: tiny models), {@code drop-connect}, {@code fpn-width}, {@code fpn-depth},
+     * {@code head-depth}, {@code fusion} (fast-attention, sum), {@code anchor-scale}, {@code max-level} and
+     * {@code image-size}. The classes come from the dataset.
+     */
+    public static EfficientDetSpec fromConfig(org.detsearch.config.ConfigView c, int numClasses) {
+        String variant = c.string("variant");
+        int size = c.intIn("image-size", 0, 8192);
+        if (!variant.equals("explicit")) {
+            EfficientDetSpec named;
+            try {
+                named = named(variant, numClasses);
+            } catch (IllegalArgumentException e) {
+                throw new org.detsearch.config.ConfigValidationException(c.fullPath("variant"), variant,
+                        "allowed: efficientdet-d0 .. efficientdet-d7, efficientdet-d7x, or explicit (the explicit keys)");
+            }
+            return size == 0 ? named : org.detsearch.config.ConfigView.validated(c.section(), () -> named.withImageSize(size));
+        }
+        String backboneName = c.string("backbone");
+        double dropConnect = c.doubleIn("drop-connect", 0, 0.99);
+        EfficientNetSpec backbone = backboneName.equals("scaled")
+                ? new EfficientNetSpec("efficientnet-scaled", c.doubleIn("width-coefficient", 0.01, 10),
+                        c.doubleIn("depth-coefficient", 0.01, 10), Math.max(size, 1), 0, dropConnect,
+                        org.detsearch.backbone.MBConvStage.B0, 0)
+                : namedBackbone(c, backboneName).withDropConnectRate(dropConnect);
+        int width = c.intIn("fpn-width", 1, 4096);
+        int depth = c.intIn("fpn-depth", 1, 64);
+        int head = c.intIn("head-depth", 0, 64);
+        FusionMethod fusion = c.enumValue("fusion", FusionMethod.class);
+        AnchorSpec anchors = new AnchorSpec(3, c.intIn("max-level", 5, 9), 3, new double[] {1.0, 2.0, 0.5},
+                c.doubleIn("anchor-scale", 0.5, 16));
+        String name = String.format(java.util.Locale.ROOT, "efficientdet(%s, %dx%d, head %d)", backbone.name(), width, depth, head);
+        return org.detsearch.config.ConfigView.validated(c.section(), () -> new EfficientDetSpec(name, backbone, width, depth,
+                head, fusion, anchors, numClasses, size));
+    }
+
+    private static EfficientNetSpec namedBackbone(org.detsearch.config.ConfigView c, String name) {
+        try {
+            return EfficientNetSpec.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new org.detsearch.config.ConfigValidationException(c.fullPath("backbone"), name,
+                    "allowed: efficientnet-b0 .. efficientnet-b7, or scaled");
+        }
+    }
+
     /** D0..D7, D7x for COCO's 90 classes. */
     public static EfficientDetSpec named(String name) {
         return named(name, COCO_CLASSES);

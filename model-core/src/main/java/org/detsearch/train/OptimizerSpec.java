@@ -15,21 +15,26 @@ import org.nd4j.linalg.learning.config.Nesterovs;
  * Instead of the cosine, {@code schedule = step} gives Detectron's step decay ({@link WarmupStepSchedule}: the
  * rate times {@code decayFactor} at each of {@code decayEpochs}), NATS' re-training schedule.
  *
- * @param warmupEpochs  epochs of linear warm-up (may be fractional)
- * @param gradientClip  L2 norm each layer's gradient is clipped to
+ * @param warmupEpochs   epochs of linear warm-up (may be fractional)
+ * @param gradientClip   L2 norm each layer's gradient is clipped to
+ * @param emaDecay       decay of the exponential moving average of the weights that the finished model keeps
+ *                       (EfficientDet: 0.9998, batch-norm statistics included); 0 = none, the model keeps the weights
+ * @param batchNormDecay decay of every batch norm's running statistics; 0 = the architecture's own (EfficientDet
+ *                       0.99 as the reference, ResNet DL4J's 0.9). Short runs (tests, sweep proxies) need a lower one:
+ *                       a few hundred steps at 0.99 leave the statistics that inference uses near their start
  */
 public record OptimizerSpec(Method method, double learningRate, double momentum, double weightDecay,
                             double gradientClip, double warmupEpochs, Schedule schedule, double[] decayEpochs,
-                            double decayFactor) implements java.io.Serializable {
+                            double decayFactor, double emaDecay, double batchNormDecay) implements java.io.Serializable {
     public enum Method { SGD, ADAM }
 
     public enum Schedule { COSINE, STEP }
 
     public OptimizerSpec {
         if (!(learningRate > 0) || momentum < 0 || momentum >= 1 || weightDecay < 0 || !(gradientClip > 0) || warmupEpochs < 0
-                || !(decayFactor > 0)) {
+                || !(decayFactor > 0) || emaDecay < 0 || emaDecay >= 1 || batchNormDecay < 0 || batchNormDecay >= 1) {
             throw new IllegalArgumentException("need learning rate > 0, momentum in [0, 1), weight decay >= 0, "
-                    + "gradient clip > 0, warm-up >= 0 and a positive decay factor");
+                    + "gradient clip > 0, warm-up >= 0, a positive decay factor, EMA and batch-norm decays in [0, 1)");
         }
         decayEpochs = decayEpochs.clone();
     }
@@ -37,7 +42,7 @@ public record OptimizerSpec(Method method, double learningRate, double momentum,
     /** Warm-up then cosine decay (EfficientDet's schedule). */
     public OptimizerSpec(Method method, double learningRate, double momentum, double weightDecay, double gradientClip,
                          double warmupEpochs) {
-        this(method, learningRate, momentum, weightDecay, gradientClip, warmupEpochs, Schedule.COSINE, new double[0], 0.1);
+        this(method, learningRate, momentum, weightDecay, gradientClip, warmupEpochs, Schedule.COSINE, new double[0], 0.1, 0, 0);
     }
 
     public static OptimizerSpec fromConfig(ConfigView c) {
@@ -45,7 +50,8 @@ public record OptimizerSpec(Method method, double learningRate, double momentum,
         return ConfigView.validated(c.section(), () -> new OptimizerSpec(c.enumValue("method", Method.class),
                 c.doubleIn("learning-rate", 1e-9, 100), c.doubleIn("momentum", 0, 0.999999), c.doubleIn("weight-decay", 0, 1),
                 c.doubleIn("gradient-clip", 1e-9, 1e9), c.doubleIn("warmup-epochs", 0, 1e6), c.enumValue("schedule", Schedule.class),
-                decays, c.doubleIn("decay-factor", 1e-9, 1e9)));
+                decays, c.doubleIn("decay-factor", 1e-9, 1e9), c.doubleIn("ema-decay", 0, 0.999999999),
+                c.doubleIn("batch-norm-decay", 0, 0.999999999)));
     }
 
     /** The updater for a run of {@code totalIterations}, {@code iterationsPerEpoch} of them per epoch. */
@@ -66,12 +72,13 @@ public record OptimizerSpec(Method method, double learningRate, double momentum,
     public boolean equals(Object o) {
         return o instanceof OptimizerSpec s && method == s.method && learningRate == s.learningRate && momentum == s.momentum
                 && weightDecay == s.weightDecay && gradientClip == s.gradientClip && warmupEpochs == s.warmupEpochs
-                && schedule == s.schedule && java.util.Arrays.equals(decayEpochs, s.decayEpochs) && decayFactor == s.decayFactor;
+                && schedule == s.schedule && java.util.Arrays.equals(decayEpochs, s.decayEpochs) && decayFactor == s.decayFactor
+                && emaDecay == s.emaDecay && batchNormDecay == s.batchNormDecay;
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(method, learningRate, momentum, weightDecay, gradientClip, warmupEpochs, schedule,
-                java.util.Arrays.hashCode(decayEpochs), decayFactor);
+                java.util.Arrays.hashCode(decayEpochs), decayFactor, emaDecay, batchNormDecay);
     }
 }

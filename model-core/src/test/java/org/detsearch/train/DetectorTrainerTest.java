@@ -84,7 +84,7 @@ class DetectorTrainerTest {
     void warmupThenStepsAsDetectronsOneX() {
         // 13 epochs of 100 iterations, x0.1 at epochs 8 and 11, after 50 iterations of warm-up
         OptimizerSpec oneX = new OptimizerSpec(OptimizerSpec.Method.SGD, 0.02, 0.9, 1e-4, 10, 0.5, OptimizerSpec.Schedule.STEP,
-                new double[] {8, 11}, 0.1);
+                new double[] {8, 11}, 0.1, 0, 0);
         org.nd4j.linalg.schedule.ISchedule s = ((org.nd4j.linalg.learning.config.Nesterovs) oneX.updater(1300, 100))
                 .getLearningRateSchedule();
         assertEquals(0.002, s.valueAt(0, 0), 1e-12);

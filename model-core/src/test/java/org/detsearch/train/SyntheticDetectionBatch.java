@@ -12,11 +12,11 @@ import java.nio.file.Path;
  * A few generated synthetic training images (seed 3) of {@code size} px (evaluation transform, no augmentation) as one
  * detector minibatch with its targets for {@code anchors}: what the tiny-detector training tests fit.
  */
-record SyntheticDetectionBatch(MultiDataSet batch, int numClasses) {
+record SyntheticDetectionBatch(MultiDataSet batch, int numClasses, SyntheticDetectionImages images) {
     static SyntheticDetectionBatch generate(Path folder, int images, int size, AnchorSpec anchors) throws Exception {
         SyntheticDetectionImages synthetic = SyntheticDetectionImages.generate(folder, 3, images, size);
         TargetEncoder encoder = new TargetEncoder(new AnchorGrid(anchors, size, size), synthetic.numClasses());
-        return new SyntheticDetectionBatch(new DetectionBatches(encoder).batch(synthetic.images()), synthetic.numClasses());
+        return new SyntheticDetectionBatch(new DetectionBatches(encoder).batch(synthetic.images()), synthetic.numClasses(), synthetic);
     }
 
     /** The training loss on the batch before and after {@code steps} fits to it. */

@@ -61,6 +61,12 @@ public final class EpochEnd {
      */
     public DetectorModel finish(ComputationGraph net, double loss, DetectorModel before, int epoch, int iteration,
                                 double imagesPerSecond) throws IOException {
+        return finish(net, loss, before, epoch, iteration, imagesPerSecond, null);
+    }
+
+    /** @param average the moving average of the weights, checkpointed with them (or null) */
+    public DetectorModel finish(ComputationGraph net, double loss, DetectorModel before, int epoch, int iteration,
+                                double imagesPerSecond, WeightAverage average) throws IOException {
         net.getConfiguration().setIterationCount(iteration);
         net.getConfiguration().setEpochCount(epoch);
         net.score(probe, false);
@@ -72,7 +78,7 @@ public final class EpochEnd {
         log.record(new TrainingLog.Row(iteration, epoch, loss, classLoss, boxLoss, DetectorTrainer.learningRate(net, iteration),
                 imagesPerSecond), true);
         DetectorModel model = new DetectorModel(net, before.spec(), before.categories());
-        checkpoints.save(model, epoch, iteration);
+        checkpoints.save(model, epoch, iteration, average);
         log.flush();
         curves.write(log.rows());
         return model;

@@ -20,6 +20,8 @@ import org.detsearch.image.PreparedImage;
 import org.detsearch.io.HadoopFiles;
 import org.detsearch.io.OutputFolder;
 import org.detsearch.model.DetectorModel;
+import org.detsearch.model.BatchNorms;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.detsearch.model.DetectorSpec;
 import org.detsearch.model.RetinaNetSpec;
 import org.detsearch.nats.Genotype;
@@ -62,7 +64,7 @@ public final class TrainJob {
         this.files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
     }
 
-    public Result run(TrainSpec train, ConfigView modelConfig, String dataset, String output, boolean overwrite,
+    public Result run(TrainSpec configured, ConfigView modelConfig, String dataset, String output, boolean overwrite,
                       String resolvedConfig) throws IOException {
         Path runDir = files.qualify(output);
         ShardReader reader = new ShardReader(spark);
@@ -71,6 +73,7 @@ public final class TrainJob {
                 .sorted(Comparator.comparingInt(Manifest.Category::id))
                 .map(c -> new CocoCategory(c.id(), c.name(), c.supercategory())).toList();
         DetectorSpec spec = detector(files, modelConfig, categories.size());
+        TrainSpec train = configured.withImageSize(spec.imageSize());
         long images = manifest.counts().imagesWritten();
         if (images == 0) {
             throw new IllegalArgumentException("dataset " + dataset + " holds no images to train on");
@@ -94,6 +97,12 @@ public final class TrainJob {
                 images, train.mode().name().toLowerCase(), workers, train.batchSize(), workers > 1 ? " per worker" : "",
                 perEpoch, train.epochs());
 
+        double emaDecay = train.optimizer().emaDecay();
+        WeightAverage average = null;
+        if (emaDecay > 0) {
+            INDArray restored = checkpoint.map(CheckpointStore.Checkpoint::average).orElse(null);
+            average = restored != null ? WeightAverage.restored(emaDecay, restored) : new WeightAverage(emaDecay, model.net().params());
+        }
         TrainingLog log = new TrainingLog(files, runDir, startIteration, total, train.epochs());
         LossCurves curves = new LossCurves(files, runDir);
         JavaRDD<LoadedImage> encoded = reader.encoded(dataset, workers).persist(StorageLevel.MEMORY_AND_DISK());
@@ -101,12 +110,16 @@ public final class TrainJob {
             if (train.mode() == TrainSpec.Mode.LOCAL) {
                 DetectorTrainer trainer = new DetectorTrainer(checkpoints, train.checkpointEvery());
                 trainer.train(model, startIteration, total, perEpoch, new LocalBatches(encoded, train, spec, perEpoch), log,
-                        iteration -> curves.write(log.rows()));
+                        iteration -> curves.write(log.rows()), average);
             } else {
-                model = trainOnSpark(model, train, encoded, workers, perEpoch, startEpoch, log, checkpoints, curves);
+                model = trainOnSpark(model, train, encoded, workers, perEpoch, startEpoch, log, checkpoints, curves, average);
             }
         } finally {
             encoded.unpersist(false);
+        }
+        if (average != null) {
+            // the reference evaluates the moving average: the finished model keeps it (the checkpoint the raw weights)
+            model.net().setParams(average.values());
         }
         Path modelFile = new Path(runDir, MODEL);
         model.save(files, modelFile, false, Map.of());
@@ -139,8 +152,10 @@ public final class TrainJob {
     private DetectorModel fresh(DetectorSpec spec, TrainSpec train, List<CocoCategory> categories, int total, int perEpoch,
                                 String pretrained) throws IOException {
         OptimizerSpec o = train.optimizer();
-        ComputationGraph net = new ComputationGraph(spec.graph(new TrainingSettings(o.updater(total, perEpoch), o.weightDecay(),
-                o.gradientClip(), train.seed())));
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = spec.graph(new TrainingSettings(o.updater(total, perEpoch),
+                o.weightDecay(), o.gradientClip(), train.seed()));
+        BatchNorms.setDecay(conf, o.batchNormDecay());
+        ComputationGraph net = new ComputationGraph(conf);
         net.init();
         loadPretrained(files, net, spec, pretrained, "train");
         return new DetectorModel(net, spec, categories);
@@ -158,18 +173,19 @@ public final class TrainJob {
 
     private DetectorModel trainOnSpark(DetectorModel model, TrainSpec train, JavaRDD<LoadedImage> encoded, int workers,
                                        int perEpoch, int startEpoch, TrainingLog log, CheckpointStore checkpoints,
-                                       LossCurves curves) throws IOException {
+                                       LossCurves curves, WeightAverage average) throws IOException {
         DetectorSpec spec = model.spec();
         SparkDetectorTraining trainer = new SparkDetectorTraining(spec, train.pipeline(), train.batchSize(),
                 train.averagingFrequency(), train.prefetch(), train.seed());
-        SparkComputationGraph sparkNet = trainer.sparkNet(spark, model.net(), workers);
+        SparkComputationGraph sparkNet = trainer.sparkNet(spark, model.net(), workers, average);
         EpochEnd end = new EpochEnd("training", EpochEnd.probe(encoded, train.pipeline(), spec), log, checkpoints, curves);
         long images = encoded.count();
         for (int epoch = startEpoch; epoch < train.epochs(); epoch++) {
             long start = System.nanoTime();
             trainer.fitEpoch(spark, sparkNet, EpochOrder.shuffled(encoded, train.seed(), epoch, workers), epoch, train.epochs());
             double seconds = (System.nanoTime() - start) / 1e9;
-            model = end.finish(sparkNet.getNetwork(), sparkNet.getScore(), model, epoch + 1, (epoch + 1) * perEpoch, images / seconds);
+            model = end.finish(sparkNet.getNetwork(), sparkNet.getScore(), model, epoch + 1, (epoch + 1) * perEpoch, images / seconds,
+                    average);
         }
         return model;
     }

@@ -167,6 +167,22 @@ class TrainAndEvaluateCommandTest {
         assertTrue(notAModel.err().contains("is not a DetSearch detector"), notAModel.err());
     }
 
+    /** With a moving average of the weights, the finished model keeps the average and the checkpoint the weights. */
+    @Test
+    void theFinishedModelKeepsTheMovingAverageOfTheWeights(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        CliRunner train = CliRunner.run(args("train", "--data", data.resolve("train").toString(), "--output", run.toString(),
+                "--mode", "local", "--epochs", "1", "-Dtrain.optimizer.ema-decay=0.9"));
+        assertEquals(0, train.exitCode(), train.err());
+        org.detsearch.io.HadoopFiles files = new org.detsearch.io.HadoopFiles(new org.apache.hadoop.conf.Configuration());
+        org.detsearch.train.CheckpointStore.Checkpoint checkpoint = new org.detsearch.train.CheckpointStore(files,
+                files.qualify(run.toString())).restore().orElseThrow();
+        org.nd4j.linalg.api.ndarray.INDArray model = org.detsearch.model.DetectorModel.load(files,
+                files.qualify(run.resolve("model.zip").toString()), false, null).net().params();
+        assertEquals(checkpoint.average(), model, "model.zip holds the average");
+        assertTrue(model.sub(checkpoint.model().net().params()).amaxNumber().doubleValue() > 0, "not the last weights");
+    }
+
     /**
      * The job killed (SIGKILL) after its first Spark epoch's checkpoint, then started again with the same command:
      * it resumes after the checkpointed epoch, and the history holds no iteration twice.
