@@ -116,4 +116,15 @@ public class FocalLoss extends BatchNormalisedLoss {
     public void setLabelSmoothing(double labelSmoothing) {
         this.labelSmoothing = labelSmoothing;
     }
+
+    /** Value equality: configurations compare their loss functions (a JSON round trip gives a new instance). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FocalLoss l && alpha == l.alpha && gamma == l.gamma && labelSmoothing == l.labelSmoothing;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(alpha, gamma, labelSmoothing);
+    }
 }

@@ -75,4 +75,14 @@ public class HuberBoxLoss extends BatchNormalisedLoss {
         this.weight = weight;
     }
 
+    /** Value equality: configurations compare their loss functions (a JSON round trip gives a new instance). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HuberBoxLoss l && delta == l.delta && weight == l.weight;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(delta, weight);
+    }
 }

@@ -23,12 +23,20 @@ import org.deeplearning4j.nn.workspace.ArrayType;
  * workspace memory; once the workspace has grown (the second iteration at 256x256 already) backprop reads freed
  * memory: wrong losses, or the JVM dies in native code (SIGSEGV in a ReLU). SameDiff therefore runs scoped out of all
  * workspaces here, and only its results are copied into the graph's workspaces.</li>
+ * <li>The vertex never keeps its whole gradient view ({@code getGradientsViewArray()} stays null), so DL4J's per-layer
+ * gradient clipping silently skips it; it keeps it here.</li>
  * </ul>
  */
 public class CorrectedSameDiffGraphVertex extends SameDiffGraphVertex {
     public CorrectedSameDiffGraphVertex(SameDiffVertex config, ComputationGraph graph, String name, int index,
                                         INDArray paramsView, boolean initParams, DataType dataType) {
         super(config, graph, name, index, paramsView, initParams, dataType);
+    }
+
+    @Override
+    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+        super.setBackpropGradientsViewArray(backpropGradientsViewArray);
+        gradients = backpropGradientsViewArray;
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.detsearch.model.CountsMultiplyAdds;
+import org.detsearch.nn.SameDiffVertexSettings;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -181,15 +182,8 @@ public class SharedConvHead extends SameDiffVertex implements CountsMultiplyAdds
     /** A copy with the training settings DL4J applied to this vertex (updaters, regularisation, clipping, type). */
     @Override
     public SharedConvHead clone() {
-        SharedConvHead copy = new SharedConvHead(levels, channels, depth, anchors, outputsPerAnchor, predictorBias, groupNormGroups);
-        copy.updater = updater == null ? null : updater.clone();
-        copy.biasUpdater = biasUpdater == null ? null : biasUpdater.clone();
-        copy.regularization = regularization;
-        copy.regularizationBias = regularizationBias;
-        copy.gradientNormalization = gradientNormalization;
-        copy.gradientNormalizationThreshold = gradientNormalizationThreshold;
-        copy.dataType = dataType;
-        return copy;
+        return SameDiffVertexSettings.copy(this,
+                new SharedConvHead(levels, channels, depth, anchors, outputsPerAnchor, predictorBias, groupNormGroups));
     }
 
     public int getLevels() {

@@ -18,6 +18,8 @@ public final class DetectorOutputs {
 
     /** @return {class logits [batch, anchors x classes], box regressions [batch, anchors x 4]} */
     public static INDArray[] predict(ComputationGraph net, INDArray images) {
+        // label masks of the last fit stay on the loss layers and would be applied to these outputs
+        net.clearLayerMaskArrays();
         Map<String, INDArray> activations = net.feedForward(images, false);
         return new INDArray[] {activations.get(DetectorSpec.CLASS_OUTPUT), activations.get(DetectorSpec.BOX_OUTPUT)};
     }

@@ -1,6 +1,7 @@
 package org.detsearch.model;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.detsearch.backbone.Backbone;
 import org.detsearch.config.ConfigValidationException;
 import org.detsearch.config.ConfigView;
 import org.detsearch.detection.AnchorSpec;
@@ -30,16 +31,20 @@ public interface DetectorSpec extends Serializable {
     /** The trainable graph, with the optimiser settings applied to its layers. */
     ComputationGraphConfiguration graph(TrainingSettings training);
 
+    /** The backbone in the graph: which layers pretrained classification weights load into. */
+    Backbone featureExtractor();
+
     /**
-     * The {@code model} config section; {@code architecture} chooses the kind (retinanet), the other keys are the
-     * architecture's; the classes come from the dataset.
+     * The {@code model} config section; {@code architecture} chooses the kind: retinanet (the section's own keys) or
+     * efficientdet (its {@code efficientdet} subsection); the classes come from the dataset.
      */
     static DetectorSpec fromConfig(ConfigView model, int numClasses) {
         String architecture = model.string("architecture");
         return switch (architecture) {
             case "retinanet" -> RetinaNetSpec.fromConfig(model, numClasses);
+            case "efficientdet" -> EfficientDetSpec.fromConfig(model.sub("efficientdet"), numClasses);
             default -> throw new ConfigValidationException(model.fullPath("architecture"), architecture,
-                    "allowed: retinanet");
+                    "allowed: retinanet, efficientdet");
         };
     }
 }

@@ -1,6 +1,8 @@
 package org.detsearch.model;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.detsearch.backbone.Backbone;
+import org.detsearch.backbone.ResNetBuilder;
 import org.detsearch.backbone.ResNetSpec;
 import org.detsearch.config.ConfigView;
 import org.detsearch.detection.AnchorSpec;
@@ -30,23 +32,35 @@ public record RetinaNetSpec(ResNetSpec backbone, int fpnChannels, int headDepth,
 
     @Override
     public ComputationGraphConfiguration graph(TrainingSettings training) {
-        return RetinaNetBuilder.build(this, training);
+        return RetinaNetBuilder.build(this, featureExtractor(), training);
+    }
+
+    @Override
+    public Backbone featureExtractor() {
+        return new ResNetBuilder(backbone);
     }
 
     /**
      * The {@code model} config section for {@code architecture = retinanet}: {@code backbone} (resnet50, resnet101,
-     * or tiny: one block per stage), {@code width} (multiplier of the ResNet widths), {@code fpn-channels},
+     * resnext50, resnext101 (32x4d), or tiny: a ResNet of one block per stage), {@code width} (multiplier of the ResNet widths), {@code fpn-channels},
      * {@code head-depth}, {@code head-group-norm}, {@code image-size} and {@code anchor-scale}.
      */
     public static RetinaNetSpec fromConfig(ConfigView c, int numClasses) {
-        int[] blocks = switch (c.string("backbone")) {
-            case "resnet50" -> new int[] {3, 4, 6, 3};
-            case "resnet101" -> new int[] {3, 4, 23, 3};
-            case "tiny" -> new int[] {1, 1, 1, 1};
-            default -> throw new org.detsearch.config.ConfigValidationException(c.fullPath("backbone"),
-                    c.string("backbone"), "allowed: one of resnet50, resnet101, tiny");
-        };
-        ResNetSpec backbone = new ResNetSpec(c.string("backbone"), blocks, c.doubleIn("width", 1.0 / 64, 4), 0);
+        String name = c.string("backbone");
+        double width = c.doubleIn("width", 1.0 / 64, 4);
+        ResNetSpec backbone;
+        if (name.equals("tiny")) {
+            backbone = new ResNetSpec(name, new int[] {1, 1, 1, 1}, width, 0);
+        } else {
+            ResNetSpec published;
+            try {
+                published = ResNetSpec.named(name, 0);
+            } catch (IllegalArgumentException e) {
+                throw new org.detsearch.config.ConfigValidationException(c.fullPath("backbone"), name,
+                        "allowed: one of resnet50, resnet101, resnext50, resnext101, tiny");
+            }
+            backbone = new ResNetSpec(name, published.blocks(), width, 0, published.cardinality(), published.baseWidth());
+        }
         AnchorSpec anchors = new AnchorSpec(3, 7, 3, new double[] {1.0, 2.0, 0.5}, c.doubleIn("anchor-scale", 0.5, 16));
         int fpn = c.intIn("fpn-channels", 1, 4096);
         int head = c.intIn("head-depth", 0, 16);

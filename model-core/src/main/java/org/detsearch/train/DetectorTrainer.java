@@ -34,6 +34,13 @@ public final class DetectorTrainer {
      */
     public DetectorModel train(DetectorModel model, int startIteration, int iterations, int iterationsPerEpoch,
                                IntFunction<MultiDataSet> batches, TrainingLog log, CheckpointListener listener) throws IOException {
+        return train(model, startIteration, iterations, iterationsPerEpoch, batches, log, listener, null);
+    }
+
+    /** @param average the moving average of the weights to keep up to date (and checkpoint), or null */
+    public DetectorModel train(DetectorModel model, int startIteration, int iterations, int iterationsPerEpoch,
+                               IntFunction<MultiDataSet> batches, TrainingLog log, CheckpointListener listener,
+                               WeightAverage average) throws IOException {
         ComputationGraph net = model.net();
         for (int i = startIteration; i < iterations; i++) {
             MultiDataSet batch = batches.apply(i);
@@ -45,11 +52,14 @@ public final class DetectorTrainer {
             double boxLoss = net.getLayer(DetectorSpec.BOX_OUTPUT).score();
             checkFinite(i, DetectorSpec.CLASS_OUTPUT, classLoss);
             checkFinite(i, DetectorSpec.BOX_OUTPUT, boxLoss);
+            if (average != null) {
+                average.update(net.params(), i, i + 1);
+            }
             int epoch = i / iterationsPerEpoch + 1;
             log.record(new TrainingLog.Row(i + 1, epoch, net.score(), classLoss, boxLoss, learningRate,
                     batch.getFeatures(0).size(0) / seconds), false);
             if ((i + 1) % checkpointEvery == 0 || i + 1 == iterations) {
-                checkpoints.save(model, (i + 1) / iterationsPerEpoch, i + 1);
+                checkpoints.save(model, (i + 1) / iterationsPerEpoch, i + 1, average);
                 log.flush();
                 listener.checkpointed(i + 1);
             }

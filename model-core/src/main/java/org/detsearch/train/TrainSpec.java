@@ -33,6 +33,12 @@ public record TrainSpec(Mode mode, int epochs, int batchSize, long seed, int che
                 augment.doubleIn("jitter-min", 0.01, 10), augment.doubleIn("jitter-max", 0.01, 10), augment.bool("flip")));
     }
 
+    /** The same training with the augmentation producing inputs of {@code imageSize} (the detector's). */
+    public TrainSpec withImageSize(int imageSize) {
+        PipelineSpec resized = new PipelineSpec(imageSize, pipeline.jitterMin(), pipeline.jitterMax(), pipeline.flip());
+        return new TrainSpec(mode, epochs, batchSize, seed, checkpointEvery, resized, optimizer, averagingFrequency, prefetch, workers);
+    }
+
     /** Reads {@code train} (without its {@code model} and path keys); the input size is the model's. */
     public static TrainSpec fromConfig(ConfigView c, int imageSize) {
         PipelineSpec pipeline = pipeline(c.sub("augmentation"), imageSize);

@@ -48,10 +48,18 @@ public final class TrainingLog {
     private final int epochs;
     private final long startNanos = System.nanoTime();
     private final int firstIteration;
+    private final String label;
     private long lastLineNanos;
 
     /** Continues the history of {@code runDir} up to {@code resumedIteration} (0 for a fresh run). */
     public TrainingLog(HadoopFiles files, Path runDir, int resumedIteration, int totalIterations, int epochs) throws IOException {
+        this(files, runDir, resumedIteration, totalIterations, epochs, "train");
+    }
+
+    /** @param label the job the progress lines name ({@code train}, {@code search}) */
+    public TrainingLog(HadoopFiles files, Path runDir, int resumedIteration, int totalIterations, int epochs, String label)
+            throws IOException {
+        this.label = label;
         this.files = files;
         this.file = new Path(runDir, FILE_NAME);
         this.totalIterations = totalIterations;
@@ -84,8 +92,8 @@ public final class TrainingLog {
         int done = row.iteration() - firstIteration;
         String eta = done > 0 && row.iteration() < totalIterations
                 ? ", ETA " + Progress.format((long) ((double) elapsed / done * (totalIterations - row.iteration()))) : "";
-        return String.format(Locale.ROOT, "train: epoch %d/%d, iteration %d/%d (%d%%), loss %.4f (class %.4f, box %.4f), "
-                        + "lr %.3g, %.1f images/s, %s elapsed%s", row.epoch(), epochs, row.iteration(), totalIterations,
+        return String.format(Locale.ROOT, "%s: epoch %d/%d, iteration %d/%d (%d%%), loss %.4f (class %.4f, box %.4f), "
+                        + "lr %.3g, %.1f images/s, %s elapsed%s", label, row.epoch(), epochs, row.iteration(), totalIterations,
                 Math.round(100.0 * row.iteration() / totalIterations), row.loss(), row.classLoss(), row.boxLoss(),
                 row.learningRate(), row.imagesPerSecond(), Progress.format(elapsed), eta);
     }

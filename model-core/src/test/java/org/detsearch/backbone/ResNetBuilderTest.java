@@ -34,6 +34,72 @@ class ResNetBuilderTest {
         assertEquals(44_601_832L, ParameterCount.of(build(ResNetSpec.resnet101(1000), 224)).trainable());
     }
 
+    /**
+     * torchvision's trainable count, derived block by block (1x1 reduce, grouped 3x3, 1x1 expand, batch norms,
+     * projection shortcut of each stage's first block, stem, 1000-class fc); {@code kerasBiases} adds the bias of
+     * every convolution, as the Keras layout has them.
+     */
+    private static long derivedCount(int[] blocks, int cardinality, int baseWidth, boolean kerasBiases) {
+        long total = 3 * 64 * 49 + 2 * 64 + (kerasBiases ? 64 : 0) + 2048 * 1000 + 1000;
+        long in = 64;
+        for (int s = 0; s < 4; s++) {
+            long planes = 64L << s;
+            long width = planes * baseWidth / 64 * cardinality;
+            long out = 4 * planes;
+            for (int b = 0; b < blocks[s]; b++) {
+                total += in * width + width * (width / cardinality) * 9 + width * out + 2 * (width + width + out);
+                total += kerasBiases ? width + width + out : 0;
+                if (b == 0) {
+                    total += in * out + 2 * out + (kerasBiases ? out : 0);
+                }
+                in = out;
+            }
+        }
+        return total;
+    }
+
+    @Test
+    void resNeXtsHaveTorchvisionCountsPlusKerasConvBiases() {
+        // the derivation reproduces torchvision's published counts ...
+        assertEquals(25_557_032L, derivedCount(new int[] {3, 4, 6, 3}, 1, 64, false), "torchvision resnet50");
+        assertEquals(25_028_904L, derivedCount(new int[] {3, 4, 6, 3}, 32, 4, false), "torchvision resnext50_32x4d");
+        assertEquals(44_177_704L, derivedCount(new int[] {3, 4, 23, 3}, 32, 4, false), "torchvision resnext101_32x4d");
+        assertEquals(25_583_592L, derivedCount(new int[] {3, 4, 6, 3}, 1, 64, true), "Keras ResNet50");
+        // ... and the built networks have it plus the Keras layout's conv biases
+        assertEquals(25_063_016L, ParameterCount.of(build(ResNetSpec.named("resnext50", 1000), 224)).trainable());
+        assertEquals(44_246_632L, ParameterCount.of(build(ResNetSpec.named("resnext101", 1000), 224)).trainable());
+        assertEquals(derivedCount(new int[] {3, 4, 23, 3}, 32, 4, true), 44_246_632L);
+    }
+
+    @Test
+    void resNeXtHasGroupedMiddleConvolutions() {
+        ResNetSpec spec = new ResNetSpec("tinyx", new int[] {1, 1, 1, 1}, 0.25, 0, 8, 4);
+        ComputationGraph net = build(spec, 64);
+        // planes 16 at stage 2: 16 * 4 / 64 = 1 channel per group x 8 groups; the block output stays 4 x 16
+        assertArrayEquals(new long[] {8, 1, 3, 3}, net.getParam("res2a_branch2b_W").shape());
+        assertArrayEquals(new long[] {64, 8, 1, 1}, net.getParam("res2a_branch2c_W").shape());
+        assertArrayEquals(new long[] {64, 8, 3, 3}, net.getParam("res5a_branch2b_W").shape(), "8 x 8 channels, 8 per group");
+        assertEquals(13, new ResNetBuilder(ResNetSpec.resnext50(0)).middleConvs().stream().filter(c -> c.stage() >= 3).count());
+        assertEquals(30, new ResNetBuilder(ResNetSpec.resnet101(0)).middleConvs().stream().filter(c -> c.stage() >= 3).count());
+        IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ResNetSpec.named("resnet34", 0));
+        assertTrue(unknown.getMessage().contains("resnext101"), unknown.getMessage());
+    }
+
+    /** DL4J's network-wide default activation is sigmoid: a convolution that does not say otherwise squashes. */
+    @Test
+    void everyConvolutionIsLinearAsInKeras() {
+        ComputationGraph net = build(new ResNetSpec("tiny", new int[] {2, 1, 1, 1}, 0.125, 0), 64);
+        int convolutions = 0;
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+            if (layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer conv) {
+                assertEquals("identity", conv.getActivationFn().toString(), conv.getLayerName());
+                convolutions++;
+            }
+        }
+        assertEquals(1 + 3 * 5 + 4, convolutions, "the stem, three per block (5 blocks), a projection per stage");
+    }
+
     @Test
     void layerNamesFollowKerasResNet50() {
         ComputationGraph net = build(new ResNetSpec("tiny", new int[] {1, 1, 1, 1}, 0.125, 10), 64);

@@ -149,6 +149,37 @@ class SharedConvHeadTest {
         assertTrue(gradientsCheck(net, 2));
     }
 
+    /** One SGD step at rate 1 with the gradient clipped to 1e-3 per layer: the head moves by no more than that. */
+    @Test
+    void perLayerGradientClippingReachesTheHead() {
+        ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(5)
+                .updater(new org.nd4j.linalg.learning.config.Sgd(1.0))
+                .gradientNormalization(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerLayer)
+                .gradientNormalizationThreshold(1e-3).graphBuilder()
+                .addInputs("c3", "c4").setInputTypes(InputType.convolutional(4, 4, 2), InputType.convolutional(2, 2, 2))
+                // a layer per level: DL4J's fit() does nothing for a graph whose only parameters are a SameDiff vertex's
+                .addLayer("p3", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.TANH).build(), "c3")
+                .addLayer("p4", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.TANH).build(), "c4")
+                .addVertex("head", SharedConvHead.classNet(2, 3, 1, 2, 3, 0), "p3", "p4")
+                .addLayer("loss", new LossLayer.Builder().lossFunction(new FocalLoss()).activation(Activation.IDENTITY).build(), "head")
+                .setOutputs("loss").build());
+        net.init();
+        java.util.Map<String, INDArray> before = new java.util.HashMap<>();
+        net.paramTable().forEach((name, value) -> before.put(name, value.dup()));
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, 2, 120);
+        labels.putScalar(0, 5, 1);
+        net.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {Nd4j.rand(DataType.DOUBLE, 2, 2, 4, 4),
+                Nd4j.rand(DataType.DOUBLE, 2, 2, 2, 2)}, new INDArray[] {labels}));
+        double squared = 0;
+        for (java.util.Map.Entry<String, INDArray> p : net.paramTable().entrySet()) {
+            if (p.getKey().startsWith("head_")) {
+                squared += Math.pow(p.getValue().sub(before.get(p.getKey())).norm2Number().doubleValue(), 2);
+            }
+        }
+        double step = Math.sqrt(squared);
+        assertTrue(step > 1e-5 && step <= 1e-3 * (1 + 1e-9), "the head's update has L2 norm " + step);
+    }
+
     @Test
     void theConfigurationSurvivesJsonRoundTrip() {
         ComputationGraphConfiguration conf = twoLevels(2);

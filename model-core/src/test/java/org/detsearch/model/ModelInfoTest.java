@@ -25,9 +25,18 @@ class ModelInfoTest {
     }
 
     @Test
+    void efficientNetsAloneOrWithTheirClassifierAtTheirResolution() {
+        ModelInfo b0 = ModelInfo.of(ModelCatalog.build("efficientnet-b0", OptionalInt.of(1000), OptionalInt.empty()));
+        assertEquals(5_288_548L, b0.trainableParams(), "the official B0 count");
+        assertEquals(224, b0.imageSize());
+        assertEquals(600, ModelCatalog.build("efficientnet-b7", OptionalInt.empty(), OptionalInt.empty()).input()
+                .getShape(false)[1], "B7's resolution");
+    }
+
+    @Test
     void anUnknownModelListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ModelCatalog.build("resnet42", OptionalInt.empty(), OptionalInt.empty()));
-        assertTrue(e.getMessage().contains("resnet50, resnet101"), e.getMessage());
+        assertTrue(e.getMessage().contains("resnet50, resnet101, resnext50, resnext101"), e.getMessage());
     }
 }

@@ -60,6 +60,16 @@ class MultiplyAddsTest {
     }
 
     @Test
+    void resNeXtsAt224CountTheirGroupedConvolutions() {
+        // derived the same way, block by block, with the 3x3 in 32 groups: ResNeXt-50 32x4d 3.768e9 (Keras layout)
+        for (Object[] c : new Object[][] {{"resnext50", 3_768_057_856L}, {"resnext101", 7_507_574_784L}, {"resnet101", 7_570_194_432L}}) {
+            ComputationGraphConfiguration.GraphBuilder g = graph(224, 224, 3);
+            String last = new ResNetBuilder(ResNetSpec.named((String) c[0], 1000)).addTo(g, "in");
+            assertEquals(c[1], MultiplyAdds.of(g.setOutputs(last).build(), InputType.convolutional(224, 224, 3)).total(), (String) c[0]);
+        }
+    }
+
+    @Test
     void aParametrisedLayerWithoutARuleIsAnError() {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
                 .setInputTypes(InputType.recurrent(4, 5))

@@ -81,6 +81,27 @@ class DetectorTrainerTest {
     }
 
     @Test
+    void warmupThenStepsAsDetectronsOneX() {
+        // 13 epochs of 100 iterations, x0.1 at epochs 8 and 11, after 50 iterations of warm-up
+        OptimizerSpec oneX = new OptimizerSpec(OptimizerSpec.Method.SGD, 0.02, 0.9, 1e-4, 10, 0.5, OptimizerSpec.Schedule.STEP,
+                new double[] {8, 11}, 0.1, 0, 0);
+        org.nd4j.linalg.schedule.ISchedule s = ((org.nd4j.linalg.learning.config.Nesterovs) oneX.updater(1300, 100))
+                .getLearningRateSchedule();
+        assertEquals(0.002, s.valueAt(0, 0), 1e-12);
+        assertEquals(0.02, s.valueAt(50, 0), 1e-12);
+        assertEquals(0.02, s.valueAt(799, 7), 1e-12);
+        assertEquals(0.002, s.valueAt(800, 8), 1e-12);
+        assertEquals(0.0002, s.valueAt(1299, 12), 1e-12);
+        // DL4J keeps schedules in configurations as bean properties: a JSON round trip gives the same schedule
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = SPEC.graph(new TrainingSettings(oneX.updater(1300, 100),
+                0, 10, 1));
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration back =
+                org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(conf.toJson());
+        assertEquals(conf, back);
+        assertThrows(IllegalArgumentException.class, () -> new WarmupStepSchedule(0.1, 0.01, 10, new int[] {5}, 0.1));
+    }
+
+    @Test
     void aRestartedRunResumesAfterItsLastCheckpointWithoutRepeatingIterations(@TempDir Path tmp) throws Exception {
         List<Integer> seen = new ArrayList<>();
         List<Integer> checkpointed = new ArrayList<>();

@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.Path;
 import org.detsearch.io.HadoopFiles;
 import org.detsearch.model.ModelCatalog;
 import org.detsearch.model.ModelInfo;
+import org.detsearch.nats.Genotype;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
@@ -20,7 +22,7 @@ import java.util.concurrent.Callable;
         description = {"Build a named network (no weights loaded, nothing trained) and count its trainable parameters",
                 "(what papers and Keras report), all parameters (with batch-norm running statistics, as DL4J counts)",
                 "and the multiply-adds of one forward pass for one image. Backbones count alone, or with --num-classes",
-                "their ImageNet-style classifier."})
+                "their ImageNet-style classifier; EfficientDets count whole (90 COCO classes unless --num-classes)."})
 public final class ModelInfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,6 +37,10 @@ public final class ModelInfoCommand implements Callable<Integer> {
     @Option(names = "--image-size", paramLabel = "PX", description = "Square input side (default: the network's usual)")
     Integer imageSize;
 
+    @Option(names = "--genotype", paramLabel = "FILE",
+            description = "A genotype.json of `search` (any Hadoop path): count the NATS-transformed ResNet/ResNeXt")
+    String genotype;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the counts as JSON (any Hadoop path)")
     String json;
 
@@ -47,18 +53,20 @@ public final class ModelInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        HadoopFiles files = new HadoopFiles(new Configuration());
         ModelCatalog.Network network;
         try {
-            network = ModelCatalog.build(model, optional(numClasses), optional(imageSize));
+            Optional<Genotype> transform = genotype == null ? Optional.empty()
+                    : Optional.of(Genotype.read(files, files.qualify(genotype)));
+            network = ModelCatalog.build(model, optional(numClasses), optional(imageSize), transform);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         ModelInfo info = ModelInfo.of(network);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("model-info: %s at %dx%d: %,d trainable parameters (%,d with batch-norm statistics), %,d multiply-adds%n",
-                info.model(), info.imageSize(), info.imageSize(), info.trainableParams(), info.allParams(), info.multiplyAdds());
+        out.printf("model-info: %s%s at %dx%d: %,d trainable parameters (%,d with batch-norm statistics), %,d multiply-adds%n",
+                info.model(), genotype == null ? "" : " (NATS-transformed by " + genotype + ")", info.imageSize(), info.imageSize(), info.trainableParams(), info.allParams(), info.multiplyAdds());
         if (json != null) {
-            HadoopFiles files = new HadoopFiles(new Configuration());
             Path target = files.qualify(json);
             files.writeAtomically(target, info.toJson().getBytes(StandardCharsets.UTF_8));
             out.println("model-info: written to " + target);

@@ -5,8 +5,8 @@ package org.detsearch.cli;
  * system properties that Typesafe Config also merges in.
  */
 final class Sections {
-    static final String[] ALL = {"hadoop", "spark-runtime", "coco", "generate", "prepare", "train", "evaluate", "demo",
-            "sweep", "report"};
+    static final String[] ALL = {"hadoop", "spark-runtime", "coco", "generate", "prepare", "train", "evaluate", "demo", "search",
+            "retrain", "sweep", "report"};
 
     private Sections() {
     }

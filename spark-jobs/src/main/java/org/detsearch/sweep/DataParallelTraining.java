@@ -57,7 +57,7 @@ public final class DataParallelTraining implements ProxyTraining {
             // a checkpoint resumes; anything else in the work folder is an attempt that died before its first one
             boolean resumable = files.exists(new Path(workDir, CheckpointStore.FILE_NAME));
             TrainJob.Result result = job.run(train, spec, categories, encoded, ids.size(), workDir, !resumable,
-                    "# sweep trial " + config.id() + "\n" + config.canonicalJson() + "\n");
+                    "# sweep trial " + config.id() + "\n" + config.canonicalJson() + "\n", "");
             resumedFrom = result.resumedFromIteration();
             iterations = result.iterations();
         } else {

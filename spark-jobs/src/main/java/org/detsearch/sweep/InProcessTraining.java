@@ -19,6 +19,7 @@ import org.detsearch.train.TrainSpec;
 import org.detsearch.train.SparkDetectorTraining;
 import org.detsearch.train.TrainingBatches;
 import org.detsearch.train.TrainingLog;
+import org.detsearch.train.WeightAverage;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,15 +62,21 @@ public final class InProcessTraining implements ProxyTraining {
         int total = perEpoch * settings.epochs();
         CheckpointStore checkpoints = new CheckpointStore(files, workDir);
         Optional<CheckpointStore.Checkpoint> checkpoint = checkpoints.restore().filter(c -> c.model().spec().equals(spec));
-        DetectorModel model = checkpoint.map(CheckpointStore.Checkpoint::model).orElseGet(() -> TrainJob.fresh(spec, settings.trainSpec(TrainSpec.Mode.LOCAL, config.seed(), spec.imageSize(),
-                checkpointEvery), categories, total, perEpoch));
+        TrainSpec train = settings.trainSpec(TrainSpec.Mode.LOCAL, config.seed(), spec.imageSize(), checkpointEvery);
+        DetectorModel model = checkpoint.isPresent() ? checkpoint.get().model()
+                : TrainJob.fresh(files, spec, train, categories, total, perEpoch, "");
         int start = checkpoint.map(CheckpointStore.Checkpoint::iteration).orElse(0);
         if (start > 0) {
             LOG.info("trial {}: resuming from its checkpoint at iteration {} of {}", config.id(), start, total);
         }
+        WeightAverage average = TrainJob.average(train, checkpoint, model);
         TrainingLog log = new TrainingLog(files, workDir, start, total, settings.epochs());
         new DetectorTrainer(checkpoints, checkpointEvery).train(model, start, total, perEpoch,
-                batches(training, spec, settings, config.seed(), perEpoch), log, iteration -> { });
+                batches(training, spec, settings, config.seed(), perEpoch), log, iteration -> { }, average);
+        if (average != null) {
+            // as the train job: the evaluated model is the moving average (the checkpoint keeps the raw weights)
+            model.net().setParams(average.values());
+        }
         return new Trained(model, log.rows(), training.size(), start);
     }
 

@@ -9,16 +9,16 @@ import org.detsearch.data.LoadedImage;
  * Spark (which then splits it into {@code partitions} contiguous ranges, one per worker). Sorting moves the
  * still-compressed images; decoding happens after.
  */
-final class EpochOrder {
+public final class EpochOrder {
     private EpochOrder() {
     }
 
-    static JavaRDD<LoadedImage> shuffled(JavaRDD<LoadedImage> images, long seed, int epoch, int partitions) {
+    public static JavaRDD<LoadedImage> shuffled(JavaRDD<LoadedImage> images, long seed, int epoch, int partitions) {
         return images.sortBy(image -> key(seed, epoch, image.annotations().imageId()), true, partitions);
     }
 
     /** SplitMix64 of the three: well spread even for consecutive ids. */
-    static long key(long seed, int epoch, long imageId) {
+    public static long key(long seed, int epoch, long imageId) {
         long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + imageId;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -21,11 +21,29 @@ import java.util.Collection;
  * both counts: every split then trains at iteration 0, so a learning-rate schedule never leaves its first value
  * on Spark while the driver's count moves on. The worker here copies the counts from the broadcast
  * configuration. (SparkDetectorTrainingTest shows Spark and the single-JVM loop agree with a schedule.) It also
- * binds each training task to the GPU Spark assigned it ({@link TaskGpu}).
+ * binds each training task to the GPU Spark assigned it ({@link TaskGpu}), and tells the driver of every averaged
+ * round.
  */
 final class IterationKeepingTrainingMaster extends ParameterAveragingTrainingMaster {
-    IterationKeepingTrainingMaster(ParameterAveragingTrainingMaster.Builder builder) {
+    /** Told of the driver's network after every averaging round (the moving average of the weights follows it). */
+    interface RoundListener {
+        void averaged(ComputationGraph net);
+    }
+
+    private final transient RoundListener roundListener;
+
+    IterationKeepingTrainingMaster(ParameterAveragingTrainingMaster.Builder builder, RoundListener roundListener) {
         super(builder);
+        this.roundListener = roundListener;
+    }
+
+    @Override
+    protected void doIteration(SparkComputationGraph graph, org.apache.spark.api.java.JavaRDD<org.nd4j.linalg.dataset.api.MultiDataSet> split,
+                               int splitNum, int numSplits) {
+        super.doIteration(graph, split, splitNum, numSplits);
+        if (roundListener != null) {
+            roundListener.averaged(graph.getNetwork());
+        }
     }
 
     @Override

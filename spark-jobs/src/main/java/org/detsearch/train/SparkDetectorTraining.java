@@ -35,6 +35,21 @@ public record SparkDetectorTraining(DetectorSpec spec, PipelineSpec pipeline, in
 
     /** DL4J's master (with workers that keep the iteration count: {@link IterationKeepingTrainingMaster}). */
     public ParameterAveragingTrainingMaster trainingMaster(int workers) {
+        return trainingMaster(workers, null);
+    }
+
+    /** @param average the moving average of the weights to update after every round, or null */
+    ParameterAveragingTrainingMaster trainingMaster(int workers, WeightAverage average) {
+        IterationKeepingTrainingMaster.RoundListener listener = average == null ? null : new IterationKeepingTrainingMaster.RoundListener() {
+            private long done = -1;
+
+            @Override
+            public void averaged(ComputationGraph net) {
+                long now = net.getConfiguration().getIterationCount();
+                average.update(net.params(), done < 0 ? now - averagingFrequency : done, now);
+                done = now;
+            }
+        };
         return new IterationKeepingTrainingMaster(new ParameterAveragingTrainingMaster.Builder(workers, batchSizePerWorker)
                 .batchSizePerWorker(batchSizePerWorker)
                 .averagingFrequency(averagingFrequency)
@@ -45,11 +60,17 @@ public record SparkDetectorTraining(DetectorSpec spec, PipelineSpec pipeline, in
                 .repartionData(Repartition.Never)
                 // minibatches are built once per epoch and kept (serialised) while DL4J walks its splits over them
                 .storageLevel(StorageLevel.MEMORY_AND_DISK_SER())
-                .rngSeed(seed));
+                .rngSeed(seed), listener);
     }
 
     public SparkComputationGraph sparkNet(SparkSession spark, ComputationGraph initial, int workers) {
-        return new SparkComputationGraph(JavaSparkContext.fromSparkContext(spark.sparkContext()), initial, trainingMaster(workers));
+        return sparkNet(spark, initial, workers, null);
+    }
+
+    /** @param average the moving average of the weights to update after every averaging round, or null */
+    public SparkComputationGraph sparkNet(SparkSession spark, ComputationGraph initial, int workers, WeightAverage average) {
+        return new SparkComputationGraph(JavaSparkContext.fromSparkContext(spark.sparkContext()), initial,
+                trainingMaster(workers, average));
     }
 
     /** Minibatches of one epoch, built on the executors that hold the images. */

@@ -20,7 +20,14 @@ import org.detsearch.image.PreparedImage;
 import org.detsearch.io.HadoopFiles;
 import org.detsearch.io.OutputFolder;
 import org.detsearch.model.DetectorModel;
+import org.detsearch.model.BatchNorms;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.detsearch.model.DetectorSpec;
+import org.detsearch.model.RetinaNetSpec;
+import org.detsearch.nats.Genotype;
+import org.detsearch.nats.TransformedDetectorSpec;
+import org.detsearch.backbone.PretrainedLoadReport;
+import org.detsearch.backbone.PretrainedWeights;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +51,6 @@ public final class TrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
     public static final String MODEL = "model.zip";
     public static final String RESOLVED_CONF = "resolved.conf";
-    /** Training images whose loss the Spark log reports per part after each epoch (workers report only a total). */
-    private static final int PROBE_IMAGES = 8;
 
     /** A finished run: where the model is, and how much was trained (in this call and in total). */
     public record Result(Path runDir, Path model, int epochs, int iterations, int resumedFromIteration) {
@@ -59,18 +64,19 @@ public final class TrainJob {
         this.files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
     }
 
-    public Result run(TrainSpec train, ConfigView modelConfig, String dataset, String output, boolean overwrite,
+    public Result run(TrainSpec configured, ConfigView modelConfig, String dataset, String output, boolean overwrite,
                       String resolvedConfig) throws IOException {
         ShardReader reader = new ShardReader(spark);
         Manifest manifest = reader.manifest(dataset);
         List<CocoCategory> categories = categories(manifest);
-        DetectorSpec spec = DetectorSpec.fromConfig(modelConfig, categories.size());
+        DetectorSpec spec = detector(files, modelConfig, categories.size());
+        TrainSpec train = configured.withImageSize(spec.imageSize());
         long images = manifest.counts().imagesWritten();
         if (images == 0) {
             throw new IllegalArgumentException("dataset " + dataset + " holds no images to train on");
         }
-        return run(train, spec, categories, reader.encoded(dataset, workers(train)), images, files.qualify(output),
-                overwrite, resolvedConfig);
+        return run(train, spec, categories, reader.encoded(dataset, workers(train)), images, files.qualify(output), overwrite,
+                resolvedConfig, pretrained(modelConfig));
     }
 
     /** A dataset's categories in COCO id order: label i is the i-th. */
@@ -87,19 +93,21 @@ public final class TrainJob {
     }
 
     /**
-     * Trains {@code spec} on {@code encoded} ({@code images} of them, partitioned for the workers) into {@code runDir}:
-     * the body of a train run, also used by sweeps, whose trials train on a subset of a dataset.
+     * Trains {@code spec} on {@code encoded} ({@code images} of them, partitioned for the workers) into {@code runDir},
+     * from {@code pretrained} backbone weights ("" = none): the body of a train run, also used by sweeps, whose trials
+     * train on a subset of a dataset.
      */
     public Result run(TrainSpec train, DetectorSpec spec, List<CocoCategory> categories, JavaRDD<LoadedImage> encoded,
-                      long images, Path runDir, boolean overwrite, String resolvedConfig) throws IOException {
+                      long images, Path runDir, boolean overwrite, String resolvedConfig, String pretrained) throws IOException {
         int workers = workers(train);
         int perEpoch = (int) Math.ceil(Math.ceil((double) images / workers) / train.batchSize());
         int total = perEpoch * train.epochs();
 
         CheckpointStore checkpoints = new CheckpointStore(files, runDir);
-        Optional<CheckpointStore.Checkpoint> checkpoint = claimOrResume(runDir, checkpoints, spec, overwrite);
+        Optional<CheckpointStore.Checkpoint> checkpoint = RunFolder.claimOrResume(files, runDir, checkpoints, spec, overwrite, MODEL);
         files.writeAtomically(new Path(runDir, RESOLVED_CONF), resolvedConfig.getBytes(StandardCharsets.UTF_8));
-        DetectorModel model = checkpoint.map(CheckpointStore.Checkpoint::model).orElseGet(() -> fresh(spec, train, categories, total, perEpoch));
+        DetectorModel model = checkpoint.isPresent() ? checkpoint.get().model()
+                : fresh(files, spec, train, categories, total, perEpoch, pretrained);
         int startIteration = checkpoint.map(CheckpointStore.Checkpoint::iteration).orElse(0);
         int startEpoch = checkpoint.map(CheckpointStore.Checkpoint::epoch).orElse(0);
         if (checkpoint.isPresent()) {
@@ -109,6 +117,7 @@ public final class TrainJob {
                 images, train.mode().name().toLowerCase(), workers, train.batchSize(), workers > 1 ? " per worker" : "",
                 perEpoch, train.epochs());
 
+        WeightAverage average = average(train, checkpoint, model);
         TrainingLog log = new TrainingLog(files, runDir, startIteration, total, train.epochs());
         LossCurves curves = new LossCurves(files, runDir);
         encoded.persist(StorageLevel.MEMORY_AND_DISK());
@@ -116,12 +125,16 @@ public final class TrainJob {
             if (train.mode() == TrainSpec.Mode.LOCAL) {
                 DetectorTrainer trainer = new DetectorTrainer(checkpoints, train.checkpointEvery());
                 trainer.train(model, startIteration, total, perEpoch, new LocalBatches(encoded, train, spec, perEpoch), log,
-                        iteration -> curves.write(log.rows()));
+                        iteration -> curves.write(log.rows()), average);
             } else {
-                model = trainOnSpark(model, train, encoded, workers, perEpoch, startEpoch, log, checkpoints, curves);
+                model = trainOnSpark(model, train, encoded, workers, perEpoch, startEpoch, log, checkpoints, curves, average);
             }
         } finally {
             encoded.unpersist(false);
+        }
+        if (average != null) {
+            // the reference evaluates the moving average: the finished model keeps it (the checkpoint the raw weights)
+            model.net().setParams(average.values());
         }
         Path modelFile = new Path(runDir, MODEL);
         model.save(files, modelFile, false, Map.of());
@@ -129,80 +142,83 @@ public final class TrainJob {
         return new Result(runDir, modelFile, train.epochs(), total, startIteration);
     }
 
-    private Optional<CheckpointStore.Checkpoint> claimOrResume(Path runDir, CheckpointStore checkpoints, DetectorSpec spec,
-                                                               boolean overwrite) throws IOException {
-        if (!overwrite && files.exists(new Path(runDir, MODEL))) {
-            throw new OutputFolder.OutputExistsException("output " + runDir + " already holds a finished run (" + MODEL
-                    + "); choose another output or set overwrite = true to train again");
+
+    /**
+     * The {@code model} section's detector; with a {@code genotype} (a {@code genotype.json} of {@code search}) the
+     * RetinaNet's backbone is the NATS-transformed one.
+     */
+    static DetectorSpec detector(HadoopFiles files, ConfigView model, int numClasses) throws IOException {
+        DetectorSpec spec = DetectorSpec.fromConfig(model, numClasses);
+        String genotype = model.string("genotype");
+        if (genotype.isBlank()) {
+            return spec;
         }
-        if (!overwrite && files.exists(checkpoints.file())) {
-            CheckpointStore.Checkpoint checkpoint = checkpoints.restore().orElseThrow();
-            if (!checkpoint.model().spec().equals(spec)) {
-                throw new ConfigValidationException("the checkpoint in " + runDir + " is of another model ("
-                        + checkpoint.model().spec() + ", not " + spec + "); set overwrite = true to start again", null);
-            }
-            return Optional.of(checkpoint);
+        if (!(spec instanceof RetinaNetSpec retinaNet)) {
+            throw new ConfigValidationException(model.fullPath("genotype"), genotype, "a genotype transforms the ResNet of a retinanet");
         }
-        OutputFolder.claim(files, runDir, overwrite, MODEL);
-        return Optional.empty();
+        Genotype read = Genotype.read(files, files.qualify(genotype));
+        return ConfigView.validated(model.section(), () -> new TransformedDetectorSpec(retinaNet, read));
     }
 
-    /** A freshly initialised model of {@code spec} with the updater of a run of {@code total} iterations. */
-    public static DetectorModel fresh(DetectorSpec spec, TrainSpec train, List<CocoCategory> categories, int total, int perEpoch) {
+    private static String pretrained(ConfigView model) {
+        return model.string("pretrained");
+    }
+
+    /**
+     * The moving average of the weights a run keeps ({@code ema-decay}; null when 0): the checkpoint's when resuming,
+     * else one starting from the model's weights.
+     */
+    public static WeightAverage average(TrainSpec train, Optional<CheckpointStore.Checkpoint> checkpoint, DetectorModel model) {
+        double emaDecay = train.optimizer().emaDecay();
+        if (emaDecay == 0) {
+            return null;
+        }
+        INDArray restored = checkpoint.map(CheckpointStore.Checkpoint::average).orElse(null);
+        return restored != null ? WeightAverage.restored(emaDecay, restored) : new WeightAverage(emaDecay, model.net().params());
+    }
+
+    /**
+     * A freshly initialised model of {@code spec} with the updater of a run of {@code total} iterations and the batch-norm
+     * decay of {@code train}, from {@code pretrained} backbone weights ("" = none).
+     */
+    public static DetectorModel fresh(HadoopFiles files, DetectorSpec spec, TrainSpec train, List<CocoCategory> categories,
+                                      int total, int perEpoch, String pretrained) throws IOException {
         OptimizerSpec o = train.optimizer();
-        ComputationGraph net = new ComputationGraph(spec.graph(new TrainingSettings(o.updater(total, perEpoch), o.weightDecay(),
-                o.gradientClip(), train.seed())));
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = spec.graph(new TrainingSettings(o.updater(total, perEpoch),
+                o.weightDecay(), o.gradientClip(), train.seed()));
+        BatchNorms.setDecay(conf, o.batchNormDecay());
+        ComputationGraph net = new ComputationGraph(conf);
         net.init();
+        loadPretrained(files, net, spec, pretrained, "train");
         return new DetectorModel(net, spec, categories);
+    }
+
+    /** Loads pretrained backbone weights (a DL4J zip or Keras file on any Hadoop path; "" = none) into a fresh network. */
+    public static void loadPretrained(HadoopFiles files, ComputationGraph net, DetectorSpec spec, String pretrained, String job)
+            throws IOException {
+        if (!pretrained.isBlank()) {
+            PretrainedLoadReport report = PretrainedWeights.read(files, files.qualify(pretrained))
+                    .loadInto(net, PretrainedWeights.layersOf(spec.featureExtractor()));
+            LOG.info("{}: pretrained backbone: {}", job, report.summary());
+        }
     }
 
     private DetectorModel trainOnSpark(DetectorModel model, TrainSpec train, JavaRDD<LoadedImage> encoded, int workers,
                                        int perEpoch, int startEpoch, TrainingLog log, CheckpointStore checkpoints,
-                                       LossCurves curves) throws IOException {
+                                       LossCurves curves, WeightAverage average) throws IOException {
         DetectorSpec spec = model.spec();
         SparkDetectorTraining trainer = new SparkDetectorTraining(spec, train.pipeline(), train.batchSize(),
                 train.averagingFrequency(), train.prefetch(), train.seed());
-        SparkComputationGraph sparkNet = trainer.sparkNet(spark, model.net(), workers);
-        MultiDataSet probe = probe(encoded, train, spec);
+        SparkComputationGraph sparkNet = trainer.sparkNet(spark, model.net(), workers, average);
+        EpochEnd end = new EpochEnd("training", EpochEnd.probe(encoded, train.pipeline(), spec), log, checkpoints, curves);
         long images = encoded.count();
         for (int epoch = startEpoch; epoch < train.epochs(); epoch++) {
             long start = System.nanoTime();
             trainer.fitEpoch(spark, sparkNet, EpochOrder.shuffled(encoded, train.seed(), epoch, workers), epoch, train.epochs());
             double seconds = (System.nanoTime() - start) / 1e9;
-            ComputationGraph net = sparkNet.getNetwork();
-            int iteration = (epoch + 1) * perEpoch;
-            // DL4J's master adds the averaging frequency per split, also for a last split of fewer minibatches:
-            // the schedule and the checkpoint follow the iterations actually done
-            net.getConfiguration().setIterationCount(iteration);
-            net.getConfiguration().setEpochCount(epoch + 1);
-            net.score(probe, false);
-            double classLoss = net.getLayer(DetectorSpec.CLASS_OUTPUT).score();
-            double boxLoss = net.getLayer(DetectorSpec.BOX_OUTPUT).score();
-            double loss = sparkNet.getScore();
-            for (String part : List.of("total", DetectorSpec.CLASS_OUTPUT, DetectorSpec.BOX_OUTPUT)) {
-                double value = part.equals("total") ? loss : part.equals(DetectorSpec.CLASS_OUTPUT) ? classLoss : boxLoss;
-                if (!Double.isFinite(value)) {
-                    throw new TrainingDivergedException("training diverged in epoch " + (epoch + 1) + " (iterations up to "
-                            + iteration + "): the " + part + " loss is " + value + "; the last good checkpoint is kept");
-                }
-            }
-            log.record(new TrainingLog.Row(iteration, epoch + 1, loss, classLoss, boxLoss,
-                    DetectorTrainer.learningRate(net, iteration), images / seconds), true);
-            model = new DetectorModel(net, spec, model.categories());
-            checkpoints.save(model, epoch + 1, iteration);
-            log.flush();
-            curves.write(log.rows());
+            model = end.finish(sparkNet.getNetwork(), sparkNet.getScore(), model, epoch + 1, (epoch + 1) * perEpoch, images / seconds,
+                    average);
         }
         return model;
-    }
-
-    /** A fixed minibatch of the first training images, evaluation transform: the per-part losses the log reports. */
-    private static MultiDataSet probe(JavaRDD<LoadedImage> encoded, TrainSpec train, DetectorSpec spec) {
-        ImagePipeline pipeline = new ImagePipeline(train.pipeline());
-        Iterator<org.detsearch.image.DecodedSample> samples = SparkDetectorTraining.decoded(encoded.take(PROBE_IMAGES).iterator());
-        List<PreparedImage> prepared = new java.util.ArrayList<>();
-        samples.forEachRemaining(s -> prepared.add(pipeline.forEvaluation(s)));
-        TargetEncoder encoder = new TargetEncoder(new AnchorGrid(spec.anchors(), spec.imageSize(), spec.imageSize()), spec.numClasses());
-        return new org.detsearch.train.DetectionBatches(encoder).batch(prepared);
     }
 }

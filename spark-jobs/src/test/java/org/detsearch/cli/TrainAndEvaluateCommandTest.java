@@ -7,14 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
-import java.lang.management.ManagementFactory;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,15 +36,7 @@ class TrainAndEvaluateCommandTest {
     /** 8 train and 4 val images, prepared into shards (train/ and val/ under {@link #data}). */
     @BeforeAll
     static void prepare() {
-        CliRunner run = CliRunner.run("generate-data", "--output", data.resolve("synthetic").toString(), "--train", "8",
-                "--val", "4", "--image-size", "128");
-        assertEquals(0, run.exitCode(), run.err());
-        for (String split : List.of("train", "val")) {
-            run = CliRunner.run("prepare", "--annotations", data.resolve("synthetic/" + split + "/instances.json").toString(),
-                    "--images", data.resolve("synthetic/" + split + "/images").toString(),
-                    "--output", data.resolve(split).toString(), TINY[0], TINY[1]);
-            assertEquals(0, run.exitCode(), run.err());
-        }
+        org.detsearch.testing.PreparedSynthetic.prepare(data, 8, 4, 128, TINY[0], TINY[1]);
     }
 
     private static String[] args(String command, String... args) {
@@ -177,6 +167,22 @@ class TrainAndEvaluateCommandTest {
         assertTrue(notAModel.err().contains("is not a DetSearch detector"), notAModel.err());
     }
 
+    /** With a moving average of the weights, the finished model keeps the average and the checkpoint the weights. */
+    @Test
+    void theFinishedModelKeepsTheMovingAverageOfTheWeights(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        CliRunner train = CliRunner.run(args("train", "--data", data.resolve("train").toString(), "--output", run.toString(),
+                "--mode", "local", "--epochs", "1", "-Dtrain.optimizer.ema-decay=0.9"));
+        assertEquals(0, train.exitCode(), train.err());
+        org.detsearch.io.HadoopFiles files = new org.detsearch.io.HadoopFiles(new org.apache.hadoop.conf.Configuration());
+        org.detsearch.train.CheckpointStore.Checkpoint checkpoint = new org.detsearch.train.CheckpointStore(files,
+                files.qualify(run.toString())).restore().orElseThrow();
+        org.nd4j.linalg.api.ndarray.INDArray model = org.detsearch.model.DetectorModel.load(files,
+                files.qualify(run.resolve("model.zip").toString()), false, null).net().params();
+        assertEquals(checkpoint.average(), model, "model.zip holds the average");
+        assertTrue(model.sub(checkpoint.model().net().params()).amaxNumber().doubleValue() > 0, "not the last weights");
+    }
+
     /**
      * The job killed (SIGKILL) after its first Spark epoch's checkpoint, then started again with the same command:
      * it resumes after the checkpointed epoch, and the history holds no iteration twice.
@@ -186,21 +192,9 @@ class TrainAndEvaluateCommandTest {
         Path run = tmp.resolve("run");
         String[] trainArgs = args("train", "--data", data.resolve("train").toString(), "--output", run.toString(),
                 "--mode", "spark", "--epochs", "6");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g"));
-        // the module openings Spark and ND4J need on Java 17, as this test JVM got them
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports")).forEach(command::add);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(Arrays.asList(trainArgs));
-        Process job = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("job.log").toFile()).start();
         Path checkpoint = run.resolve("checkpoint.zip");
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!Files.exists(checkpoint) && job.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        job.destroyForcibly().waitFor();
-        assertTrue(Files.exists(checkpoint), "a checkpoint before the kill: " + Files.readString(tmp.resolve("job.log")));
+        boolean checkpointed = org.detsearch.testing.CliProcess.killWhenExists(checkpoint, tmp.resolve("job.log"), trainArgs);
+        assertTrue(checkpointed, "a checkpoint before the kill: " + Files.readString(tmp.resolve("job.log")));
         assertFalse(Files.exists(run.resolve("model.zip")), "killed before the end");
 
         CliRunner resumed = CliRunner.run(trainArgs);

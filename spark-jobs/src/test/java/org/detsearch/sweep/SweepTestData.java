@@ -60,14 +60,30 @@ final class SweepTestData {
         return org.detsearch.scaling.TinyArchitectures.retinaNet();
     }
 
+    /** An optimizer section as train.optimizer's: the method, rate and clip given, no schedule steps, EMA or BN decay. */
+    static Map<String, Object> optimizer(String method, double learningRate, double gradientClip) {
+        Map<String, Object> o = new TreeMap<>();
+        o.put("method", method);
+        o.put("learning-rate", learningRate);
+        o.put("momentum", 0.9);
+        o.put("weight-decay", 0);
+        o.put("gradient-clip", gradientClip);
+        o.put("warmup-epochs", 0);
+        o.put("schedule", "cosine");
+        o.put("decay-epochs", List.of());
+        o.put("decay-factor", 0.1);
+        o.put("ema-decay", 0);
+        o.put("batch-norm-decay", 0);
+        return o;
+    }
+
     /** Trial settings as the sweep builds them: 4 training images in batches of 2 for one epoch, 4 evaluation images. */
     static SortedMap<String, Object> settings(Path dir, boolean dryRun) {
         SortedMap<String, Object> s = new TreeMap<>();
         s.put("data", Map.of("train", dir.resolve("train").toUri().toString(), "evaluation", dir.resolve("val").toUri().toString(),
                 "subset-seed", 0));
         s.put("budget", Map.of("images", 4, "epochs", 1, "resolution-scale", 1.0, "batch-size", 2));
-        s.put("optimizer", Map.of("method", "adam", "learning-rate", 1e-3, "momentum", 0.9, "weight-decay", 4e-5,
-                "gradient-clip", 10, "warmup-epochs", 0));
+        s.put("optimizer", optimizer("adam", 1e-3, 10));
         s.put("augmentation", Map.of("jitter-min", 0.9, "jitter-max", 1.1, "flip", true));
         s.put("evaluation", Map.of("max-images", 4, "nms", "hard", "batch-size", 4));
         s.put("latency", Map.of("warmup", 1, "runs", 3));

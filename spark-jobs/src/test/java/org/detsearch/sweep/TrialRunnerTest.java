@@ -118,8 +118,7 @@ class TrialRunnerTest {
     @Test
     void aDivergingTrialFailsWithItsIterationAndLossPart(@TempDir java.nio.file.Path work) {
         SortedMap<String, Object> settings = SweepTestData.settings(data, false);
-        settings.put("optimizer", Map.of("method", "sgd", "learning-rate", 100, "momentum", 0.9, "weight-decay", 0,
-                "gradient-clip", 1e9, "warmup-epochs", 0));
+        settings.put("optimizer", SweepTestData.optimizer("sgd", 100, 1e9));
         settings.put("budget", Map.of("images", 8, "epochs", 4, "resolution-scale", 1.0, "batch-size", 2));
         TrialRecord r = runner(work).run(trial(SweepTestData.tinyArchitecture(), settings), Map.of(), 1,
                 new TrialRecord.Budget(0, 0), "test");

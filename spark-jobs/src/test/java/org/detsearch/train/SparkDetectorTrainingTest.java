@@ -83,8 +83,21 @@ class SparkDetectorTrainingTest {
         return out;
     }
 
+    /** A tiny EfficientDet: EfficientNet at width 0.25 with one block per stage, a 16-channel BiFPN cell, 1 head repeat. */
+    private static final DetectorSpec EFFICIENTDET = new org.detsearch.model.EfficientDetSpec("tiny",
+            new org.detsearch.backbone.EfficientNetSpec("tiny", 0.25, 0.1, 128, 0, 0, org.detsearch.backbone.MBConvStage.B0, 0),
+            16, 1, 1, org.detsearch.neck.FusionMethod.FAST_ATTENTION, AnchorSpec.EFFICIENTDET, 6, 128);
+
+    static java.util.stream.Stream<DetectorSpec> architectures() {
+        return java.util.stream.Stream.of(SPEC, EFFICIENTDET);
+    }
+
     private static ComputationGraph net(IUpdater updater) {
-        ComputationGraph net = new ComputationGraph(SPEC.graph(new TrainingSettings(updater, 4e-5, 10.0, 42)));
+        return net(SPEC, updater);
+    }
+
+    private static ComputationGraph net(DetectorSpec spec, IUpdater updater) {
+        ComputationGraph net = new ComputationGraph(spec.graph(new TrainingSettings(updater, 4e-5, 10.0, 42)));
         net.init();
         return net;
     }
@@ -122,21 +135,23 @@ class SparkDetectorTrainingTest {
 
     /**
      * One Spark worker averaging after every minibatch computes exactly what the single-JVM loop computes on the
-     * same minibatches in the same order. DL4J's master walks an epoch in random splits (one minibatch each here);
-     * the order comes from its own split function and its seeded generator, as the master draws them.
+     * same minibatches in the same order, for each architecture (EfficientDet's per-level batch norms and fusion
+     * weights included). DL4J's master walks an epoch in random splits (one minibatch each here); the order comes
+     * from its own split function and its seeded generator, as the master draws them.
      */
-    @Test
-    void oneSparkWorkerAveragingEveryMinibatchMatchesTheSingleJvmLoop(@TempDir Path tmp) throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("architectures")
+    void oneSparkWorkerAveragingEveryMinibatchMatchesTheSingleJvmLoop(DetectorSpec spec, @TempDir Path tmp) throws Exception {
         start("local[1]");
         String dataset = dataset(tmp);
         JavaRDD<LoadedImage> images = new ShardReader(spark).encoded(dataset, 1).cache();
         long seed = 11;
         int epochs = 2;
-        SparkDetectorTraining training = new SparkDetectorTraining(SPEC, new PipelineSpec(128, 0.5, 1.5, true), 2, 1, 0, seed);
+        SparkDetectorTraining training = new SparkDetectorTraining(spec, new PipelineSpec(128, 0.5, 1.5, true), 2, 1, 0, seed);
         // a schedule that moves every iteration: a worker that lost the iteration count would take other steps
         IUpdater updater = new Adam(new WarmupCosineSchedule(3e-3, 3e-4, 2, 8));
-        ComputationGraph single = net(updater);
-        SparkComputationGraph sparkNet = training.sparkNet(spark, net(updater), 1);
+        ComputationGraph single = net(spec, updater);
+        SparkComputationGraph sparkNet = training.sparkNet(spark, net(spec, updater), 1);
         Random masterRandom = new Random(seed);
         for (int epoch = 0; epoch < epochs; epoch++) {
             JavaRDD<LoadedImage> ordered = EpochOrder.shuffled(images, seed, epoch, 1);
@@ -149,7 +164,7 @@ class SparkDetectorTrainingTest {
         double difference = single.params().sub(sparkNet.getNetwork().params()).amaxNumber().doubleValue();
         // measured: identical losses at every iteration, parameters equal to float rounding
         assertTrue(difference < 1e-5, "parameters differ by up to " + difference);
-        double moved = single.params().sub(net(updater).params()).amaxNumber().doubleValue();
+        double moved = single.params().sub(net(spec, updater).params()).amaxNumber().doubleValue();
         assertTrue(moved > 1e-3, "training changed the parameters (by up to " + moved + ")");
     }
 
