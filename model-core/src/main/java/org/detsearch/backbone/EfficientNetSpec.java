@@ -63,12 +63,7 @@ public record EfficientNetSpec(String name, double widthCoefficient, double dept
      * (at least 8), and go up one multiple if rounding lost more than 10%.
      */
     public int roundFilters(int filters) {
-        double scaled = filters * widthCoefficient;
-        int rounded = Math.max(DEPTH_DIVISOR, (int) (scaled + DEPTH_DIVISOR / 2.0) / DEPTH_DIVISOR * DEPTH_DIVISOR);
-        if (rounded < 0.9 * scaled) {
-            rounded += DEPTH_DIVISOR;
-        }
-        return rounded;
+        return org.detsearch.scaling.ScaleMultipliers.roundChannels(filters * widthCoefficient, DEPTH_DIVISOR);
     }
 
     /** The reference's {@code round_repeats}: ceil(depth coefficient x repeats). */

@@ -14,9 +14,9 @@ public final class ModelFamilies implements java.io.Serializable {
         families.forEach(f -> byName.put(f.name(), f));
     }
 
-    /** The families DetSearch ships: retinanet. */
+    /** The families DetSearch ships: retinanet, efficientdet. */
     public static ModelFamilies builtIn() {
-        return new ModelFamilies(List.of(new RetinaNetFamily()));
+        return new ModelFamilies(List.of(new RetinaNetFamily(), new EfficientDetFamily()));
     }
 
     /** The family called {@code name}; {@code path} is the config key that named it, for the error. */

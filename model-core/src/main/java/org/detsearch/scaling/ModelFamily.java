@@ -1,9 +1,12 @@
 package org.detsearch.scaling;
 
+import com.typesafe.config.ConfigFactory;
+import org.detsearch.config.ConfigView;
 import org.detsearch.model.DetectorSpec;
 
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A kind of detector a sweep can vary: how a trial's architecture (axis name -> value, every axis of the family's
@@ -25,8 +28,11 @@ public interface ModelFamily extends java.io.Serializable {
     /** The nominal input size of an architecture. */
     int imageSize(Map<String, Object> architecture);
 
-    /** The buildable input size nearest {@code size} (e.g. a multiple of the coarsest stride), at least one stride. */
-    int roundImageSize(double size);
+    /**
+     * The input size nearest {@code size} that {@code architecture} can be built at (a multiple of its coarsest
+     * stride), at least one stride.
+     */
+    int roundImageSize(Map<String, Object> architecture, double size);
 
     /** {@code base} with depth, width and resolution multiplied (EfficientNet-style coefficient scaling). */
     SortedMap<String, Object> scaled(Map<String, Object> base, ScaleMultipliers multipliers);
@@ -39,4 +45,26 @@ public interface ModelFamily extends java.io.Serializable {
 
     /** A short description for tables and charts ("tiny x0.25, FPN 32, head 2, 128 px"). */
     String describe(Map<String, Object> architecture);
+
+    /**
+     * An architecture as the config section {@code architecture} (with {@code overrides} laid over it), for the model
+     * config readers that validate every key: errors then name {@code architecture.<axis>}.
+     */
+    static ConfigView asSection(Map<String, Object> architecture, Map<String, Object> overrides) {
+        Map<String, Object> values = new TreeMap<>(architecture);
+        values.putAll(overrides);
+        return ConfigView.of(ConfigFactory.parseMap(Map.of("architecture", values)), "architecture");
+    }
+
+    /** A numeric axis as an int. */
+    static int integer(Map<String, Object> architecture, String axis) {
+        return (int) number(architecture, axis);
+    }
+
+    static double number(Map<String, Object> architecture, String axis) {
+        if (!(architecture.get(axis) instanceof Number n)) {
+            throw new IllegalArgumentException("architecture axis '" + axis + "' must be a number, got " + architecture.get(axis));
+        }
+        return n.doubleValue();
+    }
 }

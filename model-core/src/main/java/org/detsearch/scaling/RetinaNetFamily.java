@@ -1,7 +1,5 @@
 package org.detsearch.scaling;
 
-import com.typesafe.config.ConfigFactory;
-import org.detsearch.config.ConfigView;
 import org.detsearch.model.DetectorSpec;
 import org.detsearch.model.RetinaNetSpec;
 
@@ -32,39 +30,36 @@ public final class RetinaNetFamily implements ModelFamily {
 
     @Override
     public DetectorSpec spec(Map<String, Object> architecture, int numClasses, int imageSize) {
-        Map<String, Object> values = new TreeMap<>(architecture);
-        values.put("image-size", imageSize);
-        ConfigView view = ConfigView.of(ConfigFactory.parseMap(Map.of("architecture", values)), "architecture");
-        return RetinaNetSpec.fromConfig(view, numClasses);
+        return RetinaNetSpec.fromConfig(ModelFamily.asSection(architecture, Map.of("image-size", imageSize)), numClasses);
     }
 
     @Override
     public int imageSize(Map<String, Object> architecture) {
-        return integer(architecture, "image-size");
+        return ModelFamily.integer(architecture, "image-size");
     }
 
     @Override
-    public int roundImageSize(double size) {
+    public int roundImageSize(Map<String, Object> architecture, double size) {
         return (int) Math.max(STRIDE, Math.round(size / STRIDE) * STRIDE);
     }
 
     @Override
     public SortedMap<String, Object> scaled(Map<String, Object> base, ScaleMultipliers m) {
         SortedMap<String, Object> out = new TreeMap<>(base);
-        int groups = integer(base, "head-group-norm");
+        int groups = ModelFamily.integer(base, "head-group-norm");
         int divisor = groups > 0 ? lcm(8, groups) : 8;
-        out.put("width", Math.round(number(base, "width") * m.width() * 1e9) / 1e9);
-        out.put("fpn-channels", ScaleMultipliers.roundChannels(integer(base, "fpn-channels") * m.width(), divisor));
-        out.put("head-depth", (int) Math.ceil(integer(base, "head-depth") * m.depth() - 1e-9));
-        out.put("image-size", roundImageSize(imageSize(base) * m.resolution()));
+        out.put("width", Math.round(ModelFamily.number(base, "width") * m.width() * 1e9) / 1e9);
+        out.put("fpn-channels", ScaleMultipliers.roundChannels(ModelFamily.integer(base, "fpn-channels") * m.width(), divisor));
+        out.put("head-depth", (int) Math.ceil(ModelFamily.integer(base, "head-depth") * m.depth() - 1e-9));
+        out.put("image-size", roundImageSize(base, imageSize(base) * m.resolution()));
         return out;
     }
 
     @Override
     public String describe(Map<String, Object> a) {
         return String.format(Locale.ROOT, "%s x%s, FPN %d, head %d%s, %d px", a.get("backbone"),
-                stripZeros(number(a, "width")), integer(a, "fpn-channels"), integer(a, "head-depth"),
-                integer(a, "head-group-norm") > 0 ? " GN" + integer(a, "head-group-norm") : "", imageSize(a));
+                stripZeros(ModelFamily.number(a, "width")), ModelFamily.integer(a, "fpn-channels"), ModelFamily.integer(a, "head-depth"),
+                ModelFamily.integer(a, "head-group-norm") > 0 ? " GN" + ModelFamily.integer(a, "head-group-norm") : "", imageSize(a));
     }
 
     private static int lcm(int a, int b) {
@@ -79,16 +74,5 @@ public final class RetinaNetFamily implements ModelFamily {
 
     private static String stripZeros(double value) {
         return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
-    }
-
-    static int integer(Map<String, Object> architecture, String axis) {
-        return (int) number(architecture, axis);
-    }
-
-    static double number(Map<String, Object> architecture, String axis) {
-        if (!(architecture.get(axis) instanceof Number n)) {
-            throw new IllegalArgumentException("architecture axis '" + axis + "' must be a number, got " + architecture.get(axis));
-        }
-        return n.doubleValue();
     }
 }

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CompoundScaleTest {
     @Test
     void theTableIsTheOfficialModelTable() {
-        // PAPERS.md 2.9: input, backbone, W_bifpn, D_bifpn, D_head for D0..D7
+        // PAPERS.md 2.9: input, backbone, W_bifpn, D_bifpn, D_head for D0..D7 (read from EfficientDetSpec's rows)
         int[][] expected = {{512, 0, 64, 3, 3}, {640, 1, 88, 4, 3}, {768, 2, 112, 5, 3}, {896, 3, 160, 6, 4},
                 {1024, 4, 224, 7, 4}, {1280, 5, 288, 7, 4}, {1280, 6, 384, 8, 5}, {1536, 6, 384, 8, 5}};
         for (int phi = 0; phi <= 7; phi++) {
@@ -21,6 +21,9 @@ class CompoundScaleTest {
             assertEquals(List.of(e[0], e[1], e[2], e[3], e[4]),
                     List.of(s.imageSize(), s.backbone(), s.fpnWidth(), s.fpnDepth(), s.headDepth()), "D" + phi);
             assertEquals("efficientdet-d" + phi, s.modelName());
+            assertEquals(phi >= 6 ? org.detsearch.neck.FusionMethod.SUM : org.detsearch.neck.FusionMethod.FAST_ATTENTION, s.fusion());
+            assertEquals(phi == 7 ? 5.0 : 4.0, s.anchorScale());
+            assertEquals(phi == 0 ? 0.0 : 0.2, s.backboneDropConnect());
         }
     }
 

@@ -75,9 +75,9 @@ class RetinaNetFamilyTest {
 
     @Test
     void imageSizesRoundToTheCoarsestStride() {
-        assertEquals(128, family.roundImageSize(10));
-        assertEquals(128, family.roundImageSize(191));
-        assertEquals(256, family.roundImageSize(192));
-        assertEquals(640, family.roundImageSize(640));
+        assertEquals(128, family.roundImageSize(tiny(), 10));
+        assertEquals(128, family.roundImageSize(tiny(), 191));
+        assertEquals(256, family.roundImageSize(tiny(), 192));
+        assertEquals(640, family.roundImageSize(tiny(), 640));
     }
 }

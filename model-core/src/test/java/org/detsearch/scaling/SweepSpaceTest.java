@@ -68,46 +68,8 @@ class SweepSpaceTest {
 
     @Test
     void compoundPointsCarryPhiAndRuleAndNeedAFamilyThatScales() {
-        ModelFamily scalable = new ModelFamily() {
-            @Override
-            public String name() {
-                return "scalable";
-            }
-
-            @Override
-            public org.detsearch.model.DetectorSpec spec(Map<String, Object> a, int classes, int size) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int imageSize(Map<String, Object> a) {
-                return ((Number) a.get("image-size")).intValue();
-            }
-
-            @Override
-            public int roundImageSize(double size) {
-                return (int) size;
-            }
-
-            @Override
-            public SortedMap<String, Object> scaled(Map<String, Object> base, ScaleMultipliers m) {
-                return new TreeMap<>(base);
-            }
-
-            @Override
-            public SortedMap<String, Object> compound(Map<String, Object> base, CompoundScale s) {
-                SortedMap<String, Object> a = new TreeMap<>(base);
-                a.put("image-size", s.imageSize());
-                a.put("fpn-width", s.fpnWidth());
-                return a;
-            }
-
-            @Override
-            public String describe(Map<String, Object> a) {
-                return a.toString();
-            }
-        };
-        List<ArchitecturePoint> points = SweepSpace.compound(scalable, Map.of("image-size", 0), List.of(0, 3), CompoundRule.TABLE);
+        EfficientDetFamily efficientDet = new EfficientDetFamily();
+        List<ArchitecturePoint> points = SweepSpace.compound(efficientDet, EfficientDetFamilyTest.d0(), List.of(0, 3), CompoundRule.TABLE);
         assertEquals(List.of(512, 896), points.stream().map(p -> p.architecture().get("image-size")).toList());
         assertEquals(Map.of("kind", "compound", "phi", "3", "rule", "table"), points.get(1).labels());
         assertThrows(IllegalArgumentException.class,

@@ -20,4 +20,21 @@ public final class TinyArchitectures {
         a.put("anchor-scale", 4);
         return a;
     }
+
+    /** A tiny EfficientDet: the B0 table at width 0.25 and depth 0.1, a 16-channel BiFPN of one cell, one head conv. */
+    public static SortedMap<String, Object> efficientDet(int imageSize) {
+        SortedMap<String, Object> a = new TreeMap<>();
+        a.put("backbone", "scaled");
+        a.put("width-coefficient", 0.25);
+        a.put("depth-coefficient", 0.1);
+        a.put("drop-connect", 0);
+        a.put("fpn-width", 16);
+        a.put("fpn-depth", 1);
+        a.put("head-depth", 1);
+        a.put("fusion", "fast-attention");
+        a.put("anchor-scale", 4);
+        a.put("max-level", 7);
+        a.put("image-size", imageSize);
+        return a;
+    }
 }

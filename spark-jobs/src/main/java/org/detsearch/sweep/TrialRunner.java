@@ -103,7 +103,7 @@ public final class TrialRunner {
             d.timings.put("latencySeconds", seconds(t));
             net.close();
 
-            int proxy = family.roundImageSize(nominal * settings.resolutionScale());
+            int proxy = family.roundImageSize(config.architecture(), nominal * settings.resolutionScale());
             d.proxyImageSize = proxy;
             DetectorSpec proxySpec = proxy == nominal ? spec : family.spec(config.architecture(), categories.size(), proxy);
             t = System.nanoTime();

@@ -182,9 +182,9 @@ class SweepCommandTest {
         CliRunner typo = sweep(tmp.resolve("s"), "-Dsweep.grid.axes.fpn-chanels=16");
         assertEquals(2, typo.exitCode(), typo.out());
         assertTrue(typo.err().contains("unknown axis 'fpn-chanels'"), typo.err());
-        CliRunner family = sweep(tmp.resolve("s"), "-Dsweep.family=efficientdet");
+        CliRunner family = sweep(tmp.resolve("s"), "-Dsweep.family=yolo");
         assertEquals(2, family.exitCode());
-        assertTrue(family.err().contains("'sweep.family': got \"efficientdet\""), family.err());
+        assertTrue(family.err().contains("'sweep.family': got \"yolo\"; allowed: one of retinanet, efficientdet"), family.err());
         CliRunner budget = sweep(tmp.resolve("s"), "-Dsweep.trial.budget.epochs=0");
         assertEquals(2, budget.exitCode());
         assertTrue(budget.err().contains("'sweep.trial.budget.epochs'"), budget.err());

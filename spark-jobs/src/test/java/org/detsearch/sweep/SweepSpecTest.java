@@ -107,13 +107,24 @@ class SweepSpecTest {
         assertTrue(e.getMessage().contains("'" + key), key + ": " + e.getMessage());
     }
 
-    @Test
-    void theShippedLocalSweepPlans(@TempDir Path tmp) throws Exception {
-        Path conf = Path.of(System.getProperty("user.dir")).getParent().resolve("conf/sweep-local.conf");
-        Config loaded = ConfigLoader.load(conf.toFile(), Map.of("sweep.output", tmp.resolve("s").toString()));
+    private static List<Trial> shipped(String file, Path tmp) {
+        Path conf = Path.of(System.getProperty("user.dir")).getParent().resolve("conf").resolve(file);
+        Config loaded = ConfigLoader.load(conf.toFile(), Map.of("sweep.output", tmp.resolve("s").toString(),
+                "sweep.trial.data.train", "/data/train", "sweep.trial.data.evaluation", "/data/val"));
         SweepSpec s = SweepSpec.from(ConfigView.of(loaded, "sweep"), FILES, ModelFamilies.builtIn(), 2);
-        List<Trial> trials = SweepPlan.of(s, ModelFamilies.builtIn()).trials();
-        assertTrue(trials.size() >= 4 && trials.size() <= 12, trials.size() + " trials: tiny enough for minutes here");
-        assertTrue(Files.isRegularFile(conf));
+        return SweepPlan.of(s, ModelFamilies.builtIn()).trials();
+    }
+
+    @Test
+    void theShippedSweepsPlan(@TempDir Path tmp) {
+        List<Trial> local = shipped("sweep-local.conf", tmp);
+        assertEquals(8, local.size(), "tiny enough for minutes here");
+        List<Trial> compound = shipped("efficientdet-compound-sweep.conf", tmp);
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7"), compound.stream().map(t -> t.labels().get("phi")).toList());
+        assertEquals("efficientnet-b6", compound.get(7).config().architecture().get("backbone"), "D7 keeps B6");
+        assertEquals(1536L, compound.get(7).config().architecture().get("image-size"));
+        List<Trial> grid = shipped("efficientdet-grid-sweep.conf", tmp);
+        assertEquals(3 * 3 * 3 * 2 * 2 * 2, grid.size());
+        assertTrue(grid.stream().allMatch(t -> t.config().family().equals("efficientdet")));
     }
 }

@@ -77,6 +77,21 @@ class TrialRunnerTest {
     }
 
     @Test
+    void aTinyEfficientDetTrialTrainsAtHalfItsSize(@TempDir java.nio.file.Path work) {
+        SortedMap<String, Object> tiny = org.detsearch.scaling.TinyArchitectures.efficientDet(256);
+        SortedMap<String, Object> settings = SweepTestData.settings(data, false);
+        settings.put("budget", Map.of("images", 4, "epochs", 1, "resolution-scale", 0.5, "batch-size", 2));
+        TrialRecord r = runner(work).run(new TrialConfig("efficientdet", tiny, 7, 1.0, settings), Map.of(), 1,
+                new TrialRecord.Budget(0, 0), "test");
+        assertEquals(TrialStatus.DONE, r.status(), () -> String.valueOf(r.error()));
+        assertEquals(256, r.imageSize(), "counted and timed at its own size");
+        assertEquals(128, r.proxyImageSize(), "trained and evaluated at half");
+        assertEquals(2, r.training().iterations());
+        assertEquals(12, r.metrics().size());
+        assertTrue(r.architecture().startsWith("B0 x(w 0.25, d 0.1), BiFPN 16x1"), r.architecture());
+    }
+
+    @Test
     void aTrialOverTheBudgetIsCountedAndSkippedAndADryRunOnlyCounts(@TempDir java.nio.file.Path work) {
         TrialConfig config = trial(SweepTestData.tinyArchitecture(), SweepTestData.settings(data, false));
         TrialRecord skipped = runner(work).run(config, Map.of(), 1, new TrialRecord.Budget(10_000, 0), "test");
@@ -153,7 +168,7 @@ class TrialRunnerTest {
         }
 
         @Override
-        public int roundImageSize(double size) {
+        public int roundImageSize(Map<String, Object> architecture, double size) {
             return 128;
         }
 
