@@ -141,14 +141,12 @@ public final class SweepReport {
             List<List<String>> table = new ArrayList<>();
             table.add(List.of("#", "trial", "architecture", "params", "multiply-adds", "latency ms", "AP", "AP50", "AP75", "Pareto fronts"));
             List<ReportRow> byAp = done.stream().sorted(Comparator.comparingDouble(ReportRow::ap).reversed()).toList();
+            // trial id -> the fronts it is on; sets, so that a sweep whose every trial is on a front stays linear
+            Map<String, Set<String>> onFronts = new java.util.HashMap<>();
+            fronts.forEach((axis, front) -> front.forEach(r -> onFronts.computeIfAbsent(r.id(), k -> new java.util.TreeSet<>()).add(axis.label())));
             for (int i = 0; i < byAp.size(); i++) {
                 ReportRow r = byAp.get(i);
-                Set<String> on = new java.util.TreeSet<>();
-                fronts.forEach((axis, front) -> {
-                    if (front.contains(r)) {
-                        on.add(axis.label());
-                    }
-                });
+                Set<String> on = onFronts.getOrDefault(r.id(), Set.of());
                 table.add(List.of(Integer.toString(i + 1), r.shortId(), r.architecture(), human(r.params()),
                         human(r.multiplyAdds()), fixed(r.latencyMs(), 2), fixed(r.ap(), 3), fixed(r.ap50(), 3), fixed(r.ap75(), 3),
                         String.join(", ", on)));
