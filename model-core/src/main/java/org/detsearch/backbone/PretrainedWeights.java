@@ -104,10 +104,14 @@ public final class PretrainedWeights {
 
     /**
      * Weights from a file on any Hadoop path, by its extension: {@code .zip} a DL4J model zip, {@code .h5} /
-     * {@code .hdf5} a Keras model file. A zip with DL4J zoo ResNet50's stem names gets Keras' names
+     * {@code .hdf5} a Keras model file; or {@code dl4j-zoo:resnet50}, DL4J's zoo ImageNet weights ({@link #fromDl4jZoo}). A zip with DL4J zoo ResNet50's stem names gets Keras' names
      * ({@link #DL4J_ZOO_RESNET50_NAMES}), so the zoo's ImageNet weights load into DetSearch's ResNets as they are.
      */
-    public static PretrainedWeights read(org.detsearch.io.HadoopFiles files, org.apache.hadoop.fs.Path file) throws IOException {
+    public static PretrainedWeights read(org.detsearch.io.HadoopFiles files, String location) throws IOException {
+        if (location.startsWith(ZOO_SCHEME + ":")) {
+            return fromDl4jZoo(location.substring(ZOO_SCHEME.length() + 1));
+        }
+        org.apache.hadoop.fs.Path file = files.qualify(location);
         String name = file.getName().toLowerCase(java.util.Locale.ROOT);
         boolean zip = name.endsWith(".zip");
         if (!zip && !name.endsWith(".h5") && !name.endsWith(".hdf5")) {
@@ -125,6 +129,23 @@ public final class PretrainedWeights {
         } finally {
             java.nio.file.Files.deleteIfExists(local);
         }
+    }
+
+    /** {@code dl4j-zoo:resnet50}: DL4J's zoo weights, downloaded once into DL4J's cache folder. */
+    public static final String ZOO_SCHEME = "dl4j-zoo";
+
+    /**
+     * DL4J's zoo ImageNet weights by model name ({@code resnet50}): the zoo downloads them once (into
+     * {@code ~/.deeplearning4j}, checksum verified) and reads them from there afterwards; the stem is renamed as in
+     * {@link #read}.
+     */
+    public static PretrainedWeights fromDl4jZoo(String model) throws IOException {
+        if (!model.equals("resnet50")) {
+            throw new IOException("DL4J's zoo has ImageNet weights DetSearch can use for resnet50 only, not " + model);
+        }
+        org.deeplearning4j.nn.api.Model zoo = org.deeplearning4j.zoo.model.ResNet50.builder().build()
+                .initPretrained(org.deeplearning4j.zoo.PretrainedType.IMAGENET);
+        return of((ComputationGraph) zoo, ZOO_SCHEME + ":" + model).renamed(DL4J_ZOO_RESNET50_NAMES);
     }
 
     /** The same weights with layers renamed ({@code old -> new}; others keep their names). */

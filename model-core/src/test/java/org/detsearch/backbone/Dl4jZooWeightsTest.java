@@ -60,4 +60,12 @@ class Dl4jZooWeightsTest {
         assertTrue(net.getParam("bn4f_branch2b_mean").reshape(-1).equalsWithEps(Nd4j.valueArrayOf(new long[] {256}, 0.25f), 0));
         assertEquals(log10std.reshape(-1), net.getParam("bn4f_branch2b_log10stdev").reshape(-1));
     }
+
+    /** The zoo's download itself needs the network (users have it; tests do not): only what is refused is tested. */
+    @Test
+    void onlyTheZooModelsWithUsableWeightsAreAccepted() {
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> PretrainedWeights.read(new org.detsearch.io.HadoopFiles(new org.apache.hadoop.conf.Configuration()), "dl4j-zoo:vgg16"));
+        assertTrue(e.getMessage().contains("resnet50 only, not vgg16"), e.getMessage());
+    }
 }

@@ -12,7 +12,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Search and scale object-detection architectures (NATS, EfficientDet) on Apache Spark.",
-        subcommands = {GenerateDataCommand.class, PrepareCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DemoCommand.class, SearchCommand.class, ModelInfoCommand.class, SweepCommand.class, ReportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {GenerateDataCommand.class, PrepareCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DemoCommand.class, SearchCommand.class, RetrainCommand.class, ModelInfoCommand.class, SweepCommand.class, ReportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 the job failed, 2 bad usage or bad config, 3 a sweep finished with failed trials."})
 public final class Main implements Runnable {
 

@@ -197,7 +197,7 @@ public final class TrainJob {
     public static void loadPretrained(HadoopFiles files, ComputationGraph net, DetectorSpec spec, String pretrained, String job)
             throws IOException {
         if (!pretrained.isBlank()) {
-            PretrainedLoadReport report = PretrainedWeights.read(files, files.qualify(pretrained))
+            PretrainedLoadReport report = PretrainedWeights.read(files, pretrained)
                     .loadInto(net, PretrainedWeights.layersOf(spec.featureExtractor()));
             LOG.info("{}: pretrained backbone: {}", job, report.summary());
         }

@@ -20,8 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code detsearch search} as a user runs it, on a tiny supernet on local[2] Spark (two parameter-averaging workers):
- * the alpha history, the genotype, a killed search resumed, the genotype retrained.
+ * {@code detsearch search} and {@code retrain} as a user runs them, on a tiny supernet on local[2] Spark (two
+ * parameter-averaging workers): "ImageNet" weights (here a tiny detector trained for an epoch) copied into every
+ * candidate, the alpha history, the genotype, a killed search resumed, the genotype retrained from the same weights
+ * and evaluated, and the baseline on the same budget.
  */
 class SearchCommandTest {
     /** A tiny ResNet at 128 px: 4 channel groups per searched layer, 2 images per worker, rounds of W A. */
@@ -63,10 +65,25 @@ class SearchCommandTest {
         return all;
     }
 
+    /** train's settings of the same tiny detector as the search's (the retrain and the "pretrained" run). */
+    private static String[] trainArgs(String command, String... args) {
+        List<String> all = new ArrayList<>(List.of(command, "--output"));
+        all.addAll(Arrays.asList(args));
+        all.addAll(List.of("-Dtrain.data=" + data.resolve("train"), "-Dtrain.mode=spark", "-Dtrain.epochs=1", TINY[0], TINY[1],
+                "-Dtrain.model.backbone=tiny", "-Dtrain.model.width=0.125", "-Dtrain.model.fpn-channels=16",
+                "-Dtrain.model.head-depth=1", "-Dtrain.model.image-size=128", "-Dtrain.batch-size=2",
+                "-Dtrain.optimizer.method=adam", "-Dtrain.optimizer.learning-rate=1e-3", "-Dretrain.val-data=" + data.resolve("val")));
+        return all.toArray(String[]::new);
+    }
+
     @Test
     void frozenEpochsLeaveAlphaUniformSearchEpochsMoveItAndTheGenotypeRetrains(@TempDir Path tmp) throws Exception {
+        CliRunner pretrain = CliRunner.run(trainArgs("train", tmp.resolve("pretrained").toString()));
+        assertEquals(0, pretrain.exitCode(), pretrain.err());
+        Path pretrained = tmp.resolve("pretrained/model.zip");
+
         Path run = tmp.resolve("search");
-        CliRunner search = CliRunner.run(args("--output", run.toString()));
+        CliRunner search = CliRunner.run(args("--output", run.toString(), "-Dsearch.pretrained=" + pretrained));
         assertEquals(0, search.exitCode(), search.err());
         assertTrue(search.out().contains("search: 2 epochs"), search.out());
 
@@ -103,15 +120,17 @@ class SearchCommandTest {
         assertEquals(2, again.exitCode(), again.out());
         assertTrue(again.err().contains("already holds a finished run (genotype.json)"), again.err());
 
-        // the genotype goes to training as it is: the transformed detector, same backbone
-        CliRunner retrain = CliRunner.run("train", "--data", data.resolve("train").toString(), "--output",
-                tmp.resolve("retrain").toString(), "--mode", "local", "--epochs", "1", TINY[0], TINY[1],
-                "-Dtrain.model.backbone=tiny", "-Dtrain.model.width=0.125", "-Dtrain.model.fpn-channels=16",
-                "-Dtrain.model.head-depth=1", "-Dtrain.model.image-size=128", "-Dtrain.batch-size=4",
-                "-Dtrain.optimizer.method=adam", "-Dtrain.optimizer.learning-rate=1e-3",
-                "-Dtrain.model.genotype=" + run.resolve("genotype.json"));
+        // the genotype retrained from the same weights, which load into the transformed backbone by name
+        CliRunner retrain = CliRunner.run(trainArgs("retrain", tmp.resolve("retrain").toString(),
+                "--genotype", run.resolve("genotype.json").toString(), "-Dtrain.model.pretrained=" + pretrained));
         assertEquals(0, retrain.exitCode(), retrain.err());
-        assertTrue(Files.size(tmp.resolve("retrain/model.zip")) > 0);
+        assertTrue(retrain.out().contains("retrain: the NATS-transformed backbone of"), retrain.out());
+        assertTrue(new ObjectMapper().readTree(tmp.resolve("retrain/eval/metrics.json").toFile()).get("AP50").isNumber());
+        CliRunner baseline = CliRunner.run(trainArgs("retrain", tmp.resolve("baseline").toString(),
+                "-Dtrain.model.pretrained=" + pretrained));
+        assertEquals(0, baseline.exitCode(), baseline.err());
+        assertTrue(baseline.out().contains("retrain: the baseline"), baseline.out());
+        assertTrue(Files.size(tmp.resolve("baseline/eval/metrics.json")) > 0);
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -46,9 +47,12 @@ public final class LocalClusterSpark implements AutoCloseable {
     private static final int FAILED_LAUNCHES_TOLERATED = 4;
 
     private final SparkSession spark;
+    /** Worker folders left by earlier clusters: an application started in the same second had the same id. */
+    private final Set<Path> earlierWorkerDirs;
 
-    private LocalClusterSpark(SparkSession spark) {
+    private LocalClusterSpark(SparkSession spark, Set<Path> earlierWorkerDirs) {
         this.spark = spark;
+        this.earlierWorkerDirs = earlierWorkerDirs;
     }
 
     /** Two executor JVMs with one core and 1 GiB each. */
@@ -77,9 +81,10 @@ public final class LocalClusterSpark implements AutoCloseable {
                 .set("spark.executorEnv.SPARK_SCALA_VERSION", scalaVersion)
                 .set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
         sparkSettings.forEach(conf::set);
+        Set<Path> earlierWorkerDirs = workerDirs();
         SparkContext sc = withSparkHome(sparkHome, () -> new SparkContext(conf));
         long contextMs = (System.nanoTime() - t0) / 1_000_000;
-        LocalClusterSpark cluster = new LocalClusterSpark(SparkTestSettings.session(sc));
+        LocalClusterSpark cluster = new LocalClusterSpark(SparkTestSettings.session(sc), earlierWorkerDirs);
         try {
             cluster.awaitFirstExecutors(executors);
         } catch (RuntimeException e) {
@@ -204,15 +209,16 @@ public final class LocalClusterSpark implements AutoCloseable {
 
     /**
      * The folders holding each executor's stdout and stderr: local-cluster workers keep them in temporary folders
-     * ({@code java.io.tmpdir/worker-UUID/APP-ID/EXECUTOR-ID}) that Spark leaves behind.
+     * ({@code java.io.tmpdir/worker-UUID/APP-ID/EXECUTOR-ID}) that Spark leaves behind. Application ids are only
+     * unique per master (app-SECOND-COUNTER), so folders of workers that existed before this cluster are skipped.
      */
     public List<Path> executorLogDirs() {
         String appId = spark.sparkContext().applicationId();
         List<Path> dirs = new ArrayList<>();
-        try (Stream<Path> workers = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            for (Path worker : workers.filter(p -> p.getFileName().toString().startsWith("worker-")).toList()) {
+        try {
+            for (Path worker : workerDirs()) {
                 Path app = worker.resolve(appId);
-                if (Files.isDirectory(app)) {
+                if (!earlierWorkerDirs.contains(worker) && Files.isDirectory(app)) {
                     try (Stream<Path> executors = Files.list(app)) {
                         executors.filter(Files::isDirectory).forEach(dirs::add);
                     }
@@ -223,6 +229,14 @@ public final class LocalClusterSpark implements AutoCloseable {
         }
         dirs.sort(null);
         return dirs;
+    }
+
+    private static Set<Path> workerDirs() {
+        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("worker-")).collect(Collectors.toSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

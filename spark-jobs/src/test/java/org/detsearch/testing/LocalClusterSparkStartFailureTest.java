@@ -24,8 +24,9 @@ class LocalClusterSparkStartFailureTest {
         assertTrue(e.getMessage().contains("executors die at launch"), e.getMessage());
         assertTrue(e.getMessage().contains("thread stack size specified is too small"), e.getMessage());
         assertTrue(seconds < 60, "failed after " + seconds + " s, well before the 2 minute limit");
-        // the failed Spark was stopped: another one can start
-        try (LocalSpark next = LocalSpark.start()) {
+        // the failed Spark was stopped: another one can start, at once, though its application id is likely the
+        // same (ids count per master, by the second) and the dead executors' folders are still there
+        try (LocalClusterSpark next = LocalClusterSpark.start(1, 1024)) {
             assertEquals(3, next.jsc().parallelize(List.of(1, 2, 3)).count());
         }
     }
