@@ -61,7 +61,7 @@ public final class BenchSparkCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--work", defaultValue = "target/bench-work", description = "Data and run folders (default: ${DEFAULT-VALUE})")
+    @Option(names = "--work", defaultValue = "target/bench-work", description = "Folder of the generated data (default: ${DEFAULT-VALUE})")
     Path work;
 
     @Option(names = "--images", defaultValue = "64", description = "Training images generated (default: ${DEFAULT-VALUE})")
