@@ -1,7 +1,6 @@
 package org.detsearch.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import org.detsearch.bench.BenchmarkLog;
 import org.detsearch.coco.CocoJsonReader;
 import org.detsearch.eval.CocoEvaluator;
 import org.detsearch.eval.CocoMetrics;
@@ -9,6 +8,7 @@ import org.detsearch.eval.DetectionTable;
 import org.detsearch.eval.EvalGroundTruth;
 import org.detsearch.eval.EvalWorkloadGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -32,8 +32,13 @@ import java.util.concurrent.Callable;
         description = {"Time COCO evaluation (JSON parsing included) on a generated COCO-val-sized workload.",
                 "The same files can be timed end to end with: detsearch evaluate --gt DIR/gt.json --dets DIR/dets.json"})
 public final class BenchEvalCommand implements Callable<Integer> {
+    static final String NAME = "eval";
+
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    BenchOutput output;
 
     @Option(names = "--work", defaultValue = "target/bench-eval", description = "Workload folder (default: ${DEFAULT-VALUE})")
     Path work;
@@ -92,9 +97,13 @@ public final class BenchEvalCommand implements Callable<Integer> {
         result.put("AP", metrics.get("AP"));
         out.printf("bench eval: best %.2f s; peak heap %d MB of %d MB; AP %.4f%n", best, peakHeap >> 20,
                 Runtime.getRuntime().maxMemory() >> 20, metrics.get("AP"));
-        Path json = work.resolve("bench-eval.json");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
-        out.println("bench eval: result in " + json);
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("images", images);
+        parameters.put("gtPerImage", gtPerImage);
+        parameters.put("detsPerImage", detsPerImage);
+        parameters.put("repeat", repeat);
+        output.record(new BenchmarkLog.Result(NAME, parameters, result, String.format(java.util.Locale.ROOT,
+                "best %.2f s (parse + evaluate), peak heap %d MB", best, peakHeap >> 20), "", null), NAME, out);
         return ExitCodes.OK;
     }
 

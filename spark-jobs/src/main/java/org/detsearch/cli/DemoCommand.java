@@ -100,7 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
         return ConfigFactory.empty().withValue("generate", generate.root()).withValue("train", train.root()).withFallback(conf);
     }
 
-    private static Config withPrepare(Config conf, String dataset, String split, Path root) {
+    static Config withPrepare(Config conf, String dataset, String split, Path root) {
         Config prepare = ConfigFactory.parseMap(Map.of(
                 "annotations", dataset + "/" + split + "/instances.json",
                 "images", dataset + "/" + split + "/images",
@@ -109,7 +109,7 @@ public final class DemoCommand implements Callable<Integer> {
         return ConfigFactory.empty().withValue("prepare", prepare.root()).withFallback(conf);
     }
 
-    private static Path shards(Path root, String split) {
+    static Path shards(Path root, String split) {
         return new Path(root, "shards/" + split);
     }
 }
