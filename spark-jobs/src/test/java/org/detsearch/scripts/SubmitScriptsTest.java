@@ -22,6 +22,8 @@ class SubmitScriptsTest {
 
     private static Result run(Map<String, String> env, String... command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // the scripts read OMP_NUM_THREADS: only what a test passes counts, not the environment Maven runs in
+        builder.environment().remove("OMP_NUM_THREADS");
         builder.environment().putAll(env);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes());
@@ -40,6 +42,30 @@ class SubmitScriptsTest {
                 + "echo \"$*\" >> \"$(dirname \"$0\")/../calls.txt\"\nexit \"${FAKE_SUBMIT_EXIT:-0}\"\n");
         Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
         return tmp.resolve("spark");
+    }
+
+    /** What detsearch exports as OMP_NUM_THREADS for a command line ("" = nothing: ND4J's default, every core). */
+    private static String ompThreads(Map<String, String> env, String... args) throws Exception {
+        String command = "source \"$0\" && detsearch_omp_threads \"$@\"";
+        List<String> line = new java.util.ArrayList<>(List.of("bash", "-c", command, SCRIPTS.resolve("nd4j-threads").toString()));
+        line.addAll(List.of(args));
+        Result result = run(env, line.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.output());
+        return result.output().strip();
+    }
+
+    @Test
+    void ndThreadsAreOnePerSparkTaskAndEveryCoreForSingleThreadedWork() throws Exception {
+        Map<String, String> unset = Map.of();
+        assertEquals("1", ompThreads(unset, "train", "-c", "job.conf"), "train defaults to spark mode");
+        assertEquals("1", ompThreads(unset, "demo"));
+        assertEquals("1", ompThreads(unset, "sweep", "-c", "sweep.conf", "--mode-note", "local"));
+        assertEquals("", ompThreads(unset, "train", "-c", "job.conf", "--mode", "local"));
+        assertEquals("", ompThreads(unset, "train", "--mode=local"));
+        assertEquals("", ompThreads(unset, "train", "-Dtrain.mode=local"));
+        assertEquals("", ompThreads(unset, "bench", "gemm"));
+        assertEquals("", ompThreads(unset, "model-info", "--model", "resnet50"));
+        assertEquals("4", ompThreads(Map.of("OMP_NUM_THREADS", "4"), "demo"), "the user's setting wins");
     }
 
     @Test
