@@ -61,13 +61,7 @@ public abstract class HandwrittenConvolution extends FeedForwardLayer implements
                                                              int layerIndex, INDArray paramsView, boolean initializeParams,
                                                              DataType networkDataType) {
         validate();
-        BaseLayer<?> layer = runtime(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return RuntimeLayers.wire(runtime(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializer(), initializeParams);
     }
 
     @Override
