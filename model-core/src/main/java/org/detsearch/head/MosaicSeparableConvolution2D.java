@@ -3,13 +3,14 @@ package org.detsearch.head;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.SeparableConvolution2D;
 import org.detsearch.model.CountsMultiplyAdds;
+import org.detsearch.nn.ShiftedSeparableConvolution2D;
 
 /**
- * DL4J's separable convolution run over a {@link LevelMosaic} canvas: one set of weights for every pyramid level.
- * It computes like its superclass; it only counts its multiply-adds on the positions that belong to levels, not on
- * the canvas' zero gaps.
+ * DL4J's separable convolution (computed as {@link ShiftedSeparableConvolution2D}) run over a {@link LevelMosaic}
+ * canvas: one set of weights for every pyramid level. It computes like its superclass; it only counts its
+ * multiply-adds on the positions that belong to levels, not on the canvas' zero gaps.
  */
-public class MosaicSeparableConvolution2D extends SeparableConvolution2D implements CountsMultiplyAdds {
+public class MosaicSeparableConvolution2D extends ShiftedSeparableConvolution2D implements CountsMultiplyAdds {
     private long levelPositions;
 
     /** For deserialisation. */

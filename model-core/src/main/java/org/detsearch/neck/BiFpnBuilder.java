@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.detsearch.backbone.Backbone;
+import org.detsearch.nn.ShiftedSeparableConvolution2D;
 import org.nd4j.linalg.activations.Activation;
 
 import java.util.ArrayList;
@@ -92,9 +93,9 @@ public final class BiFpnBuilder {
             graph.addVertex(name + "fuse", fusion == FusionMethod.FAST_ATTENTION ? new FastNormalizedFusion(edges.length)
                             : new ElementWiseVertex(ElementWiseVertex.Op.Add), edges)
                     .addLayer(combine + "act", new ActivationLayer.Builder().activation(Activation.SWISH).build(), name + "fuse")
-                    .addLayer(combine + "conv", new SeparableConvolution2D.Builder(3, 3).nOut(width).depthMultiplier(1).hasBias(true)
-                            .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER_UNIFORM)
-                            .biasInit(0).build(), combine + "act")
+                    .addLayer(combine + "conv", new ShiftedSeparableConvolution2D(new SeparableConvolution2D.Builder(3, 3).nOut(width)
+                            .depthMultiplier(1).hasBias(true).convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY)
+                            .weightInit(WeightInit.XAVIER_UNIFORM).biasInit(0)), combine + "act")
                     .addLayer(combine + "bn", batchNorm(), combine + "conv");
             Feature output = new Feature(combine + "bn", node.level(), width);
             features.add(output);

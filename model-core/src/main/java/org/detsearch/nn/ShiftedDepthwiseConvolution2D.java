@@ -1,13 +1,11 @@
 package org.detsearch.nn;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Collection;
 
@@ -19,8 +17,6 @@ import java.util.Collection;
  * configurations it does not cover (NHWC, a depth multiplier above 1, dilation) run DL4J's own code.
  */
 public class ShiftedDepthwiseConvolution2D extends DepthwiseConvolution2D {
-    private static final boolean CPU_BACKEND = Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
-
     /** For deserialisation. */
     public ShiftedDepthwiseConvolution2D() {
     }
@@ -36,10 +32,9 @@ public class ShiftedDepthwiseConvolution2D extends DepthwiseConvolution2D {
                 paramsView, initializer(), initializeParams);
     }
 
-    /** Whether the shifted computation runs (else DL4J's libnd4j op): on the CPU backend, for this configuration. */
+    /** Whether the shifted computation runs (else DL4J's libnd4j op): {@link ShiftedDepthwise#covers}. */
     boolean shifted() {
-        return CPU_BACKEND && getCnn2dDataFormat() == CNN2DFormat.NCHW && getDepthMultiplier() == 1
-                && getDilation()[0] == 1 && getDilation()[1] == 1;
+        return ShiftedDepthwise.covers(this, getDepthMultiplier());
     }
 
     @Override
