@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.detsearch.nn.ChannelScaleVertex;
+import org.detsearch.nn.GemmConvolution2D;
 import org.detsearch.nn.ShiftedDepthwiseConvolution2D;
 import org.detsearch.nn.DropConnectVertex;
 import org.nd4j.linalg.activations.Activation;
@@ -177,14 +178,14 @@ public final class EfficientNetBuilder implements Backbone {
     }
 
     private static ConvolutionLayer conv(int kernel, int stride, int filters) {
-        return new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(filters).hasBias(false)
+        return new GemmConvolution2D(new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(filters).hasBias(false)
                 .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY)
-                .weightInit(normalFanOut(kernel * kernel * filters)).build();
+                .weightInit(normalFanOut(kernel * kernel * filters)));
     }
 
     private static ConvolutionLayer seConv(int filters, Activation activation) {
-        return new ConvolutionLayer.Builder(1, 1).nOut(filters).hasBias(true).convolutionMode(ConvolutionMode.Same)
-                .activation(activation).weightInit(normalFanOut(filters)).biasInit(0).build();
+        return new GemmConvolution2D(new ConvolutionLayer.Builder(1, 1).nOut(filters).hasBias(true).convolutionMode(ConvolutionMode.Same)
+                .activation(activation).weightInit(normalFanOut(filters)).biasInit(0));
     }
 
     /** The reference's {@code conv_kernel_initializer}: N(0, sqrt(2 / fan-out)). */

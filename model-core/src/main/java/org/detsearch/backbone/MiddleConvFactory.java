@@ -3,6 +3,7 @@ package org.detsearch.backbone;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.detsearch.nn.GemmConvolution2D;
 import org.detsearch.nn.MixedDilationConvolution;
 import org.nd4j.linalg.activations.Activation;
 
@@ -21,8 +22,8 @@ public interface MiddleConvFactory {
      */
     static MiddleConvFactory plain() {
         return conv -> conv.groups() == 1
-                ? new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(conv.channels()).activation(Activation.IDENTITY)
-                        .convolutionMode(ConvolutionMode.Truncate).build()
+                ? new GemmConvolution2D(new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(conv.channels()).activation(Activation.IDENTITY)
+                        .convolutionMode(ConvolutionMode.Truncate))
                 : MixedDilationConvolution.plain(conv.name(), 3, 1, conv.groups(), true, conv.channels());
     }
 }

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.detsearch.nn.GemmConvolution2D;
 
 /**
  * Adds a bottleneck ResNet v1 (or ResNeXt: grouped middle 3x3 convolutions) to a graph in the Keras ResNet50
@@ -139,7 +140,7 @@ public class ResNetBuilder implements Backbone {
 
     /** A linear k x k convolution without padding (the stem pads with its own layer). */
     private static ConvolutionLayer conv(int kernel, int stride, int nOut) {
-        return new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(nOut).activation(Activation.IDENTITY)
-                .convolutionMode(ConvolutionMode.Truncate).build();
+        return new GemmConvolution2D(new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(nOut).activation(Activation.IDENTITY)
+                .convolutionMode(ConvolutionMode.Truncate));
     }
 }

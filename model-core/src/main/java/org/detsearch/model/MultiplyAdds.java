@@ -1,5 +1,6 @@
 package org.detsearch.model;
 
+import org.detsearch.nn.GemmConvolution2D;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -104,7 +105,8 @@ public record MultiplyAdds(long total, Map<String, Long> perVertex) {
         if (conv instanceof Deconvolution2D) {
             return in.getHeight() * in.getWidth() * in.getChannels() * kernel * out.getChannels();
         }
-        if (conv.getClass() != ConvolutionLayer.class && !(conv instanceof org.deeplearning4j.nn.conf.layers.Convolution2D)) {
+        if (conv.getClass() != ConvolutionLayer.class && !(conv instanceof org.deeplearning4j.nn.conf.layers.Convolution2D)
+                && !(conv instanceof GemmConvolution2D)) {
             throw new IllegalArgumentException("cannot count the multiply-adds of " + name + " ("
                     + conv.getClass().getSimpleName() + "): implement CountsMultiplyAdds or add a rule");
         }

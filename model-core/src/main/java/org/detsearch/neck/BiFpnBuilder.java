@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.detsearch.backbone.Backbone;
+import org.detsearch.nn.GemmConvolution2D;
 import org.detsearch.nn.ShiftedSeparableConvolution2D;
 import org.nd4j.linalg.activations.Activation;
 
@@ -112,9 +113,9 @@ public final class BiFpnBuilder {
     private Feature resample(ComputationGraphConfiguration.GraphBuilder graph, String name, Feature feature, int level) {
         String vertex = feature.vertex();
         if (feature.channels() != width) {
-            graph.addLayer(name + "_conv", new ConvolutionLayer.Builder(1, 1).nOut(width).hasBias(true)
+            graph.addLayer(name + "_conv", new GemmConvolution2D(new ConvolutionLayer.Builder(1, 1).nOut(width).hasBias(true)
                             .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY)
-                            .weightInit(WeightInit.XAVIER_UNIFORM).biasInit(0).build(), vertex)
+                            .weightInit(WeightInit.XAVIER_UNIFORM).biasInit(0)), vertex)
                     .addLayer(name + "_bn", batchNorm(), name + "_conv");
             vertex = name + "_bn";
         }

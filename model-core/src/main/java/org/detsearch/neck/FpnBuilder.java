@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.nd4j.linalg.activations.Activation;
+import org.detsearch.nn.GemmConvolution2D;
 
 /**
  * RetinaNet's feature pyramid: lateral 1x1 convolutions on C3..C5, a top-down path of nearest-neighbour 2x
@@ -46,7 +47,7 @@ public final class FpnBuilder {
     }
 
     private ConvolutionLayer conv(int kernel, int stride) {
-        return new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).padding(kernel / 2, kernel / 2)
-                .nOut(channels).convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build();
+        return new GemmConvolution2D(new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).padding(kernel / 2, kernel / 2)
+                .nOut(channels).convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY));
     }
 }

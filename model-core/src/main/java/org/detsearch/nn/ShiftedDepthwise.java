@@ -1,9 +1,7 @@
 package org.detsearch.nn;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.util.ConvolutionUtils;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -14,7 +12,6 @@ import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.function.Supplier;
 
@@ -27,50 +24,6 @@ import java.util.function.Supplier;
  * at the bottom/right). Kernels are given as {@code taps}: one row of C values per tap, row i * kW + j.
  */
 final class ShiftedDepthwise {
-    private static final boolean CPU_BACKEND = Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
-
-    /** Sizes of one pass: output, kernel, stride, top/left padding and the padded input. */
-    record Geometry(int outH, int outW, int kH, int kW, int sH, int sW, int padTop, int padLeft, int paddedH, int paddedW) {
-        /** The geometry of {@code layer} on input {@code x}, as DL4J computes it. */
-        static Geometry of(ConvolutionLayer layer, INDArray x) {
-            int[] kernel = layer.getKernelSize();
-            int[] stride = layer.getStride();
-            int[] dilation = layer.getDilation();
-            int inH = (int) x.size(2);
-            int inW = (int) x.size(3);
-            int[] out;
-            int[] pad;
-            if (layer.getConvolutionMode() == ConvolutionMode.Same) {
-                out = ConvolutionUtils.getOutputSize(x, kernel, stride, null, ConvolutionMode.Same, dilation, layer.getCnn2dDataFormat());
-                pad = ConvolutionUtils.getSameModeTopLeftPadding(out, new int[] {inH, inW}, kernel, stride, dilation);
-            } else {
-                pad = layer.getPadding();
-                out = ConvolutionUtils.getOutputSize(x, kernel, stride, pad, layer.getConvolutionMode(), dilation, layer.getCnn2dDataFormat());
-            }
-            // large enough for the last tap of the last output position, and for the whole input
-            int paddedH = Math.max((out[0] - 1) * stride[0] + kernel[0], pad[0] + inH);
-            int paddedW = Math.max((out[1] - 1) * stride[1] + kernel[1], pad[1] + inW);
-            return new Geometry(out[0], out[1], kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], paddedH, paddedW);
-        }
-
-        /** The padded input's positions tap (i, j) reads for every output position. */
-        INDArrayIndex[] tap(int i, int j) {
-            return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.all(),
-                    NDArrayIndex.interval(i, sH, i + (long) (outH - 1) * sH + 1),
-                    NDArrayIndex.interval(j, sW, j + (long) (outW - 1) * sW + 1)};
-        }
-
-        /** Where the unpadded input sits in the padded one. */
-        INDArrayIndex[] interior(long h, long w) {
-            return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.all(),
-                    NDArrayIndex.interval(padTop, padTop + h), NDArrayIndex.interval(padLeft, padLeft + w)};
-        }
-
-        long[] outputShape(INDArray x) {
-            return new long[] {x.size(0), x.size(1), outH, outW};
-        }
-    }
-
     private ShiftedDepthwise() {
     }
 
@@ -79,15 +32,8 @@ final class ShiftedDepthwise {
      * cuDNN), NCHW, depth multiplier 1, no dilation. Else DL4J's own code runs.
      */
     static boolean covers(ConvolutionLayer layer, int depthMultiplier) {
-        return CPU_BACKEND && layer.getCnn2dDataFormat() == CNN2DFormat.NCHW && depthMultiplier == 1
+        return RuntimeLayers.CPU_BACKEND && layer.getCnn2dDataFormat() == CNN2DFormat.NCHW && depthMultiplier == 1
                 && layer.getDilation()[0] == 1 && layer.getDilation()[1] == 1;
-    }
-
-    /** {@code x} inside zeros, as the geometry pads it. */
-    static INDArray padded(INDArray x, Geometry g) {
-        INDArray padded = Nd4j.zeros(x.dataType(), x.size(0), x.size(1), g.paddedH(), g.paddedW());
-        padded.get(g.interior(x.size(2), x.size(3))).assign(x);
-        return padded;
     }
 
     /** {@code into} = {@code x} times tap {@code t}'s kernel values, one per channel (dimension 1). */
@@ -97,7 +43,7 @@ final class ShiftedDepthwise {
     }
 
     /** Writes the convolution of the padded input {@code xp} into {@code out} ([N, C, outH, outW]). */
-    static void forward(INDArray xp, INDArray taps, Geometry g, INDArray out) {
+    static void forward(INDArray xp, INDArray taps, ConvGeometry g, INDArray out) {
         // one scratch array for every tap's product, not one per tap
         INDArray product = Nd4j.createUninitialized(out.dataType(), out.shape());
         for (int i = 0; i < g.kH(); i++) {
@@ -115,7 +61,7 @@ final class ShiftedDepthwise {
      * Backward from the output error {@code delta}: writes the kernel gradient into {@code gradTaps} (the taps'
      * layout) and returns the input error, padded (its interior is the input's).
      */
-    static INDArray backward(INDArray xp, INDArray taps, INDArray delta, Geometry g, INDArray gradTaps) {
+    static INDArray backward(INDArray xp, INDArray taps, INDArray delta, ConvGeometry g, INDArray gradTaps) {
         INDArray paddedError = Nd4j.zeros(delta.dataType(), xp.shape());
         INDArray product = Nd4j.createUninitialized(delta.dataType(), delta.shape());
         for (int i = 0; i < g.kH(); i++) {
@@ -145,7 +91,7 @@ final class ShiftedDepthwise {
     }
 
     /** The input error: the interior of the padded error, in the workspace DL4J expects it in. */
-    static INDArray inputError(INDArray paddedError, Geometry g, INDArray x, LayerWorkspaceMgr workspaceMgr) {
+    static INDArray inputError(INDArray paddedError, ConvGeometry g, INDArray x, LayerWorkspaceMgr workspaceMgr) {
         INDArray error = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, paddedError.dataType(), x.shape(), 'c');
         error.assign(paddedError.get(g.interior(x.size(2), x.size(3))));
         return error;

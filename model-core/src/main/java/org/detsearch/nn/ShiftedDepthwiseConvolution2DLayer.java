@@ -33,9 +33,9 @@ public class ShiftedDepthwiseConvolution2DLayer extends DepthwiseConvolution2DLa
             return super.preOutput(training, forBackprop, workspaceMgr); // also DL4J's message for a wrong input
         }
         INDArray x = input.castTo(dataType);
-        ShiftedDepthwise.Geometry g = ShiftedDepthwise.Geometry.of(config(), x);
-        INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, w.dataType(), g.outputShape(x), 'c');
-        ShiftedDepthwise.forward(ShiftedDepthwise.padded(x, g), taps(w), g, out);
+        ConvGeometry g = ConvGeometry.of(config(), x);
+        INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, w.dataType(), g.outputShape(x, x.size(1)), 'c');
+        ShiftedDepthwise.forward(g.padded(x, 0), taps(w), g, out);
         if (layerConf().hasBias()) {
             INDArray b = getParamWithNoise(DepthwiseConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
             out.addi(b.reshape(1, b.length(), 1, 1));
@@ -53,9 +53,9 @@ public class ShiftedDepthwiseConvolution2DLayer extends DepthwiseConvolution2DLa
         INDArray x = input.castTo(dataType);
         INDArray delta = ShiftedDepthwise.preActivationError(layerConf().getActivationFn(),
                 () -> preOutput(true, true, workspaceMgr).getFirst(), epsilon);
-        ShiftedDepthwise.Geometry g = ShiftedDepthwise.Geometry.of(config(), x);
+        ConvGeometry g = ConvGeometry.of(config(), x);
         INDArray gradW = gradientViews.get(DepthwiseConvolutionParamInitializer.WEIGHT_KEY);
-        INDArray paddedError = ShiftedDepthwise.backward(ShiftedDepthwise.padded(x, g), taps(w), delta, g, taps(gradW));
+        INDArray paddedError = ShiftedDepthwise.backward(g.padded(x, 0), taps(w), delta, g, taps(gradW));
         Gradient gradient = new DefaultGradient();
         if (layerConf().hasBias()) {
             String bias = DepthwiseConvolutionParamInitializer.BIAS_KEY;

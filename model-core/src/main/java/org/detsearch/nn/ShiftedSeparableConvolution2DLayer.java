@@ -37,10 +37,10 @@ public class ShiftedSeparableConvolution2DLayer extends SeparableConvolution2DLa
     }
 
     /** The depthwise half's output: [N, C, outH, outW]. */
-    private INDArray depthwise(INDArray x, ShiftedDepthwise.Geometry g, boolean training, LayerWorkspaceMgr workspaceMgr) {
+    private INDArray depthwise(INDArray x, ConvGeometry g, boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray dw = getParamWithNoise(SeparableConvolutionParamInitializer.DEPTH_WISE_WEIGHT_KEY, training, workspaceMgr);
-        INDArray out = Nd4j.createUninitialized(dw.dataType(), g.outputShape(x));
-        ShiftedDepthwise.forward(ShiftedDepthwise.padded(x, g), taps(dw), g, out);
+        INDArray out = Nd4j.createUninitialized(dw.dataType(), g.outputShape(x, x.size(1)));
+        ShiftedDepthwise.forward(g.padded(x, 0), taps(dw), g, out);
         return out;
     }
 
@@ -54,7 +54,7 @@ public class ShiftedSeparableConvolution2DLayer extends SeparableConvolution2DLa
             return super.preOutput(training, forBackprop, workspaceMgr); // also DL4J's message for a wrong input
         }
         INDArray x = input.castTo(dataType);
-        ShiftedDepthwise.Geometry g = ShiftedDepthwise.Geometry.of(config(), x);
+        ConvGeometry g = ConvGeometry.of(config(), x);
         INDArray hidden = depthwise(x, g, training, workspaceMgr);
         INDArray pw = getParamWithNoise(SeparableConvolutionParamInitializer.POINT_WISE_WEIGHT_KEY, training, workspaceMgr);
         long n = x.size(0);
@@ -78,7 +78,7 @@ public class ShiftedSeparableConvolution2DLayer extends SeparableConvolution2DLa
         INDArray x = input.castTo(dataType);
         INDArray delta = ShiftedDepthwise.preActivationError(layerConf().getActivationFn(),
                 () -> preOutput(true, true, workspaceMgr).getFirst(), epsilon);
-        ShiftedDepthwise.Geometry g = ShiftedDepthwise.Geometry.of(config(), x);
+        ConvGeometry g = ConvGeometry.of(config(), x);
         INDArray dw = getParamWithNoise(SeparableConvolutionParamInitializer.DEPTH_WISE_WEIGHT_KEY, true, workspaceMgr);
         INDArray pw = pointwise2d(getParamWithNoise(SeparableConvolutionParamInitializer.POINT_WISE_WEIGHT_KEY, true, workspaceMgr));
         INDArray hiddenRows = channelRows(depthwise(x, g, true, workspaceMgr)); // [C, N x H x W]
@@ -89,7 +89,7 @@ public class ShiftedSeparableConvolution2DLayer extends SeparableConvolution2DLa
         INDArray hiddenError = pw.transpose().mmul(deltaRows)                  // [C, N x H x W]
                 .reshape('c', x.size(1), x.size(0), g.outH(), g.outW()).permute(1, 0, 2, 3).dup('c');
         INDArray gradDw = gradientViews.get(SeparableConvolutionParamInitializer.DEPTH_WISE_WEIGHT_KEY);
-        INDArray paddedError = ShiftedDepthwise.backward(ShiftedDepthwise.padded(x, g), taps(dw), hiddenError, g, taps(gradDw));
+        INDArray paddedError = ShiftedDepthwise.backward(g.padded(x, 0), taps(dw), hiddenError, g, taps(gradDw));
 
         Gradient gradient = new DefaultGradient();
         if (layerConf().hasBias()) {

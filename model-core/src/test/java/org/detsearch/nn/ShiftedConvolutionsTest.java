@@ -65,26 +65,13 @@ class ShiftedConvolutionsTest {
         }
     }
 
-    /** 1x1 conv (so the layer's input error is checked through its kernel) -> the layer -> MSE. */
     private static ComputationGraph net(Layer layer, int size) {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(7)
-                .updater(new NoOp()).graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(size, size, 2))
-                .addLayer("expand", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.IDENTITY).build(), "in")
-                .addLayer("conv", layer, "expand")
-                .addLayer("loss", new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build(), "conv")
-                .setOutputs("loss").build();
-        ComputationGraph net = new ComputationGraph(conf);
-        net.init();
-        return net;
+        return Dl4jTwins.net(layer, size, size);
     }
 
     private static boolean runsShifted(ComputationGraph net) {
         Layer conf = net.getLayer("conv").conf().getLayer();
         return conf instanceof ShiftedDepthwiseConvolution2D d ? d.shifted() : ((ShiftedSeparableConvolution2D) conf).shifted();
-    }
-
-    private static INDArray[] labels(ComputationGraph net, INDArray x) {
-        return new INDArray[] {Nd4j.rand(DataType.DOUBLE, net.outputSingle(x).shape())};
     }
 
     @Test
@@ -96,20 +83,7 @@ class ShiftedConvolutionsTest {
                 ComputationGraph dl4j = net(kind.layer(c, false), c.size());
                 // on the CPU backend the shifted code runs, not DL4J's fallback (else this compares DL4J with itself)
                 assertTrue(runsShifted(shifted), what);
-                dl4j.setParams(shifted.params());
-                Nd4j.getRandom().setSeed(11);
-                INDArray x = Nd4j.randn(DataType.DOUBLE, 2, 2, c.size(), c.size());
-                INDArray[] y = labels(dl4j, x);
-                assertTrue(dl4j.outputSingle(x).equalsWithEps(shifted.outputSingle(x), 1e-12), what);
-                for (ComputationGraph net : new ComputationGraph[] {shifted, dl4j}) {
-                    net.setInputs(x);
-                    net.setLabels(y);
-                    net.computeGradientAndScore();
-                }
-                assertEquals(dl4j.score(), shifted.score(), 1e-12, what);
-                INDArray expected = dl4j.gradient().gradient();
-                INDArray actual = shifted.gradient().gradient();
-                assertTrue(expected.equalsWithEps(actual, 1e-10), what + ": gradients " + actual + " vs DL4J's " + expected);
+                Dl4jTwins.assertSameForwardAndBackward(shifted, dl4j, Dl4jTwins.input(11, c.size(), c.size()), what);
             }
         }
     }
@@ -119,9 +93,8 @@ class ShiftedConvolutionsTest {
         for (Kind kind : Kind.values()) {
             for (Case c : List.of(CASES.get(1), CASES.get(2))) {
                 ComputationGraph net = net(kind.layer(c, true), c.size());
-                Nd4j.getRandom().setSeed(5);
-                INDArray x = Nd4j.randn(DataType.DOUBLE, 2, 2, c.size(), c.size());
-                assertTrue(GradientChecks.check(net, new INDArray[] {x}, labels(net, x)), kind + " " + c);
+                INDArray x = Dl4jTwins.input(5, c.size(), c.size());
+                assertTrue(GradientChecks.check(net, new INDArray[] {x}, Dl4jTwins.labels(net, x)), kind + " " + c);
             }
         }
     }
@@ -131,17 +104,8 @@ class ShiftedConvolutionsTest {
         Case c = CASES.get(2);
         for (Kind kind : Kind.values()) {
             ComputationGraph net = net(kind.layer(c, true), c.size());
-            assertEquals(net.getConfiguration(), ComputationGraphConfiguration.fromJson(net.getConfiguration().toJson()), kind.toString());
-            File zip = new File(dir, kind + ".zip");
-            ModelSerializer.writeModel(net, zip, true);
-            ComputationGraph restored = ModelSerializer.restoreComputationGraph(zip, true);
-            assertTrue(runsShifted(restored), kind.toString());
-            INDArray x = Nd4j.randn(DataType.DOUBLE, 1, 2, c.size(), c.size());
-            assertEquals(net.outputSingle(x), restored.outputSingle(x), kind.toString());
-            ComputationGraph dl4j = net(kind.layer(c, false), c.size());
-            InputType in = InputType.convolutional(c.size(), c.size(), 2);
-            assertEquals(MultiplyAdds.of(dl4j.getConfiguration(), in), MultiplyAdds.of(net.getConfiguration(), in), kind.toString());
-            assertEquals(dl4j.numParams(), net.numParams(), kind.toString());
+            Dl4jTwins.assertSerialisesAndCountsAlike(net, net(kind.layer(c, false), c.size()), c.size(), c.size(), dir,
+                    ShiftedConvolutionsTest::runsShifted, kind.toString());
         }
     }
 }

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.detsearch.model.MultiplyAdds;
+import org.detsearch.nn.GemmConvolution2D;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,9 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DL4J's conv2d as the detectors run it: a one-layer network (one {@link ConvolutionLayer}, same padding, then a
- * mean-squared-error loss on its output) timed in inference ({@code output}: the forward pass) and in training
- * ({@code fit}: forward, backward to the input and the kernel; the updater is a no-op). GFLOP/s are counted from the
+ * A convolution as the detectors run it, in each {@link Implementation}: a one-layer network (the convolution, same
+ * padding, then a mean-squared-error loss on its output) timed in inference ({@code output}: the forward pass) and in
+ * training ({@code fit}: forward, backward to the input and the kernel; the updater is a no-op). GFLOP/s are counted from the
  * layer's multiply-adds ({@link MultiplyAdds}): 2 per multiply-add forward, 3 times that forward + backward.
  */
 public record ConvBenchmark(List<Shape> shapes, int batch, int warmup, int repeats) {
@@ -57,26 +58,42 @@ public record ConvBenchmark(List<Shape> shapes, int batch, int warmup, int repea
                 new Shape("head 3x3, 256->256 @64 (P3)", 256, 256, 64, 3, 1));
     }
 
-    public record Measurement(Shape shape, long multiplyAdds, double forwardSeconds, double forwardGflops,
+    /** Who computes the convolution: DL4J's {@link ConvolutionLayer} (libnd4j's conv2d) or {@link GemmConvolution2D}. */
+    public enum Implementation {
+        DL4J, PRODUCTS;
+
+        ConvolutionLayer layer(ConvolutionLayer.Builder builder) {
+            return this == DL4J ? builder.build() : new GemmConvolution2D(builder);
+        }
+    }
+
+    public record Measurement(Shape shape, Implementation implementation, long multiplyAdds, double forwardSeconds, double forwardGflops,
                               double trainingSeconds, double trainingGflops) {
     }
 
+    /** Every shape in every implementation, DL4J's first. */
     public List<Measurement> run() {
         List<Measurement> measured = new ArrayList<>();
         for (Shape shape : shapes) {
-            ComputationGraphConfiguration conf = network(shape);
-            long multiplyAdds = MultiplyAdds.of(conf, InputType.convolutional(shape.size(), shape.size(), shape.in())).total();
-            ComputationGraph net = new ComputationGraph(conf);
-            net.init();
-            INDArray input = Nd4j.rand(DataType.FLOAT, batch, shape.in(), shape.size(), shape.size());
-            long[] outShape = net.outputSingle(input).shape();
-            MultiDataSet data = new MultiDataSet(input, Nd4j.rand(DataType.FLOAT, outShape));
-            double forward = best(() -> net.outputSingle(input));
-            double training = best(() -> net.fit(data));
-            double flops = 2.0 * multiplyAdds * batch;
-            measured.add(new Measurement(shape, multiplyAdds, forward, flops / forward / 1e9, training, 3 * flops / training / 1e9));
+            for (Implementation implementation : Implementation.values()) {
+                measured.add(measure(shape, implementation));
+            }
         }
         return measured;
+    }
+
+    private Measurement measure(Shape shape, Implementation implementation) {
+        ComputationGraphConfiguration conf = network(shape, implementation);
+        long multiplyAdds = MultiplyAdds.of(conf, InputType.convolutional(shape.size(), shape.size(), shape.in())).total();
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        INDArray input = Nd4j.rand(DataType.FLOAT, batch, shape.in(), shape.size(), shape.size());
+        long[] outShape = net.outputSingle(input).shape();
+        MultiDataSet data = new MultiDataSet(input, Nd4j.rand(DataType.FLOAT, outShape));
+        double forward = best(() -> net.outputSingle(input));
+        double training = best(() -> net.fit(data));
+        double flops = 2.0 * multiplyAdds * batch;
+        return new Measurement(shape, implementation, multiplyAdds, forward, flops / forward / 1e9, training, 3 * flops / training / 1e9);
     }
 
     private double best(Runnable step) {
@@ -92,11 +109,12 @@ public record ConvBenchmark(List<Shape> shapes, int batch, int warmup, int repea
         return best;
     }
 
-    private static ComputationGraphConfiguration network(Shape shape) {
+    private static ComputationGraphConfiguration network(Shape shape, Implementation implementation) {
         return new NeuralNetConfiguration.Builder().updater(new NoOp()).seed(1).graphBuilder()
                 .addInputs("input").setInputTypes(InputType.convolutional(shape.size(), shape.size(), shape.in()))
-                .addLayer("conv", new ConvolutionLayer.Builder(shape.kernel(), shape.kernel()).stride(shape.stride(), shape.stride())
-                        .convolutionMode(ConvolutionMode.Same).nOut(shape.out()).hasBias(false).activation(Activation.IDENTITY).build(), "input")
+                .addLayer("conv", implementation.layer(new ConvolutionLayer.Builder(shape.kernel(), shape.kernel())
+                        .stride(shape.stride(), shape.stride()).convolutionMode(ConvolutionMode.Same).nOut(shape.out()).hasBias(false)
+                        .activation(Activation.IDENTITY)), "input")
                 .addLayer("loss", new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build(), "conv")
                 .setOutputs("loss").build();
     }

@@ -10,17 +10,22 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code detsearch bench conv}: DL4J conv2d forward and forward + backward at typical detection shapes. */
+/**
+ * {@code detsearch bench conv}: DL4J's conv2d and DetSearch's matrix-product convolution, forward and forward +
+ * backward, at typical detection shapes.
+ */
 @Command(name = "conv", mixinStandardHelpOptions = true,
-        description = {"DL4J conv2d (a one-layer network) at typical shapes of a ResNet-50 detector at 512 x 512: forward",
-                "(output) and forward + backward (fit, no-op updater), GFLOP/s from the layer's multiply-adds",
-                "(x 2 forward, x 6 forward + backward), best of --repeats after --warmup."})
+        description = {"A convolution (a one-layer network) at typical shapes of a ResNet-50 detector at 512 x 512, computed by",
+                "DL4J's conv2d (dl4j) and by DetSearch's GemmConvolution2D (products; DL4J's code where it does not",
+                "cover the shape): forward (output) and forward + backward (fit, no-op updater), GFLOP/s from the",
+                "layer's multiply-adds (x 2 forward, x 6 forward + backward), best of --repeats after --warmup."})
 public final class BenchConvCommand implements Callable<Integer> {
     static final String NAME = "conv";
 
@@ -58,27 +63,38 @@ public final class BenchConvCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<ConvBenchmark.Measurement> measured = benchmark.run();
         for (ConvBenchmark.Measurement m : measured) {
-            out.printf(Locale.ROOT, "bench conv: %-30s (%d px): forward %.4f s = %.1f GFLOP/s, forward + backward %.4f s = %.1f GFLOP/s%n",
-                    m.shape().name(), m.shape().size(), m.forwardSeconds(), m.forwardGflops(), m.trainingSeconds(), m.trainingGflops());
+            out.printf(Locale.ROOT, "bench conv: %-30s (%d px) %-8s: forward %.4f s = %.1f GFLOP/s, forward + backward %.4f s = %.1f GFLOP/s%n",
+                    m.shape().name(), m.shape().size(), label(m.implementation()), m.forwardSeconds(), m.forwardGflops(),
+                    m.trainingSeconds(), m.trainingGflops());
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("batch", batch);
         parameters.put("scale", scale);
         parameters.put("warmup", warmup);
         parameters.put("repeats", repeats);
-        double forward = measured.stream().mapToDouble(ConvBenchmark.Measurement::forwardGflops).max().orElseThrow();
-        double training = measured.stream().mapToDouble(ConvBenchmark.Measurement::trainingGflops).max().orElseThrow();
-        // every multiply-add of the shapes over every second spent: what a network of exactly these layers would reach
-        double allTraining = 6.0 * batch * measured.stream().mapToLong(ConvBenchmark.Measurement::multiplyAdds).sum()
-                / measured.stream().mapToDouble(ConvBenchmark.Measurement::trainingSeconds).sum() / 1e9;
         Map<String, Object> results = new LinkedHashMap<>();
-        results.put("bestForwardGflops", forward);
-        results.put("bestTrainingGflops", training);
-        results.put("overallTrainingGflops", allTraining);
+        List<String> headline = new ArrayList<>();
+        for (ConvBenchmark.Implementation implementation : ConvBenchmark.Implementation.values()) {
+            List<ConvBenchmark.Measurement> mine = measured.stream().filter(m -> m.implementation() == implementation).toList();
+            double forward = mine.stream().mapToDouble(ConvBenchmark.Measurement::forwardGflops).max().orElseThrow();
+            double training = mine.stream().mapToDouble(ConvBenchmark.Measurement::trainingGflops).max().orElseThrow();
+            // every multiply-add of the shapes over every second spent: what a network of exactly these layers would reach
+            double allTraining = 6.0 * batch * mine.stream().mapToLong(ConvBenchmark.Measurement::multiplyAdds).sum()
+                    / mine.stream().mapToDouble(ConvBenchmark.Measurement::trainingSeconds).sum() / 1e9;
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("bestForwardGflops", forward);
+            summary.put("bestTrainingGflops", training);
+            summary.put("overallTrainingGflops", allTraining);
+            results.put(label(implementation), summary);
+            headline.add(String.format(Locale.ROOT, "%s: forward up to %.1f GFLOP/s, forward + backward up to %.1f (all shapes together %.1f)",
+                    label(implementation), forward, training, allTraining));
+        }
         results.put("shapes", measured);
-        output.record(new BenchmarkLog.Result(NAME, parameters, results, String.format(Locale.ROOT,
-                "forward up to %.1f GFLOP/s, forward + backward up to %.1f (all shapes together %.1f) GFLOP/s", forward, training,
-                allTraining), "", null), NAME, out);
+        output.record(new BenchmarkLog.Result(NAME, parameters, results, String.join("; ", headline) + " GFLOP/s", "", null), NAME, out);
         return ExitCodes.OK;
+    }
+
+    private static String label(ConvBenchmark.Implementation implementation) {
+        return implementation.name().toLowerCase(Locale.ROOT);
     }
 }

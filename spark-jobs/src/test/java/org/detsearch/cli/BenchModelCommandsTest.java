@@ -38,12 +38,18 @@ class BenchModelCommandsTest {
     @Test
     void convTimesEveryShapeForwardAndBackward() throws Exception {
         JsonNode conv = run.bench("conv", tmp.resolve("conv.json"), "--scale", "0.0625", "--batch", "1", "--warmup", "0", "--repeats", "1");
-        assertEquals(5, conv.at("/results/shapes").size());
+        assertEquals(10, conv.at("/results/shapes").size(), "5 shapes, each by DL4J and by the products");
         for (JsonNode shape : conv.at("/results/shapes")) {
             assertTrue(shape.get("multiplyAdds").asLong() > 0 && shape.get("forwardGflops").asDouble() > 0
                     && shape.get("trainingGflops").asDouble() > 0, shape.toString());
         }
         assertEquals(32, conv.at("/results/shapes/0/shape/size").asInt(), "the 512 px stem at 1/16");
+        assertEquals("DL4J", conv.at("/results/shapes/0/implementation").asText());
+        assertEquals("PRODUCTS", conv.at("/results/shapes/1/implementation").asText());
+        assertEquals(conv.at("/results/shapes/0/multiplyAdds").asLong(), conv.at("/results/shapes/1/multiplyAdds").asLong());
+        for (String implementation : new String[] {"dl4j", "products"}) {
+            assertTrue(conv.at("/results/" + implementation + "/overallTrainingGflops").asDouble() > 0, conv.toString());
+        }
     }
 
     @Test
