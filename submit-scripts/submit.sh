@@ -66,6 +66,11 @@ if [[ "$gpus" -gt 0 ]]; then
             --conf "spark.executor.resource.gpu.discoveryScript=./get-gpus-resources.sh"
             --conf "spark.executorEnv.OMP_NUM_THREADS=1")
 fi
+# The executors' CPUs are not known here: an OPENBLAS_CORETYPE you set (see nd4j-threads) is passed to them.
+blas_conf=()
+if [[ -n "${OPENBLAS_CORETYPE:-}" ]]; then
+  blas_conf=(--conf "spark.executorEnv.OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE")
+fi
 packages=()
 if [[ "$s3" == true ]]; then packages=(--packages "org.apache.hadoop:hadoop-aws:$hadoop_version"); fi
 files_arg=()
@@ -82,5 +87,5 @@ exec "${SPARK_HOME:+$SPARK_HOME/bin/}spark-submit" \
   --conf "spark.driver.extraJavaOptions=$time_source" \
   --conf "spark.executor.extraJavaOptions=$time_source" \
   --conf "spark.executorEnv.OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}" \
-  "${gpu_conf[@]}" "${packages[@]}" "${files_arg[@]}" "${extra[@]}" ${SPARK_SUBMIT_EXTRA_ARGS:-} \
+  "${gpu_conf[@]}" "${blas_conf[@]}" "${packages[@]}" "${files_arg[@]}" "${extra[@]}" ${SPARK_SUBMIT_EXTRA_ARGS:-} \
   "$app" "${job_args[@]}"

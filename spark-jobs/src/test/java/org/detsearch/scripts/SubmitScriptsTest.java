@@ -22,8 +22,9 @@ class SubmitScriptsTest {
 
     private static Result run(Map<String, String> env, String... command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        // the scripts read OMP_NUM_THREADS: only what a test passes counts, not the environment Maven runs in
+        // the scripts read these: only what a test passes counts, not the environment Maven runs in
         builder.environment().remove("OMP_NUM_THREADS");
+        builder.environment().remove("OPENBLAS_CORETYPE");
         builder.environment().putAll(env);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes());
@@ -68,12 +69,34 @@ class SubmitScriptsTest {
         assertEquals("4", ompThreads(Map.of("OMP_NUM_THREADS", "4"), "demo"), "the user's setting wins");
     }
 
+    /** What detsearch exports as OPENBLAS_CORETYPE on a CPU with these cpuinfo flags ("" = nothing: OpenBLAS decides). */
+    private static String openblasCore(Path tmp, Map<String, String> env, String flags) throws Exception {
+        Path cpuinfo = Files.writeString(tmp.resolve("cpuinfo-" + Math.abs(flags.hashCode())),
+                "processor\t: 0\nflags\t\t: " + flags + "\n\nprocessor\t: 1\nflags\t\t: " + flags + "\n");
+        Result result = run(env, "bash", "-c", "source \"$0\" && detsearch_openblas_core \"$1\"",
+                SCRIPTS.resolve("nd4j-threads").toString(), cpuinfo.toString());
+        assertEquals(0, result.exitCode(), result.output());
+        return result.output().strip();
+    }
+
+    @Test
+    void openblasGetsItsAvx512KernelOnCpusWithAvx512AndDecidesElsewhere(@TempDir Path tmp) throws Exception {
+        Map<String, String> unset = Map.of();
+        String avx512 = "fpu sse sse2 avx avx2 fma avx512f avx512dq avx512cd avx512bw avx512vl avx512_fp16";
+        assertEquals("SkylakeX", openblasCore(tmp, unset, avx512));
+        assertEquals("", openblasCore(tmp, unset, "fpu sse sse2 avx avx2 fma"), "an AVX2 CPU: OpenBLAS' own choice");
+        assertEquals("", openblasCore(tmp, unset, "fpu avx2 avx512f avx512cd"), "AVX-512 without BW/DQ/VL (Knights Landing)");
+        assertEquals("Haswell", openblasCore(tmp, Map.of("OPENBLAS_CORETYPE", "Haswell"), avx512), "the user's setting wins");
+        assertEquals("", run(unset, "bash", "-c", "set -euo pipefail; source \"$0\"; detsearch_openblas_core /nonexistent",
+                SCRIPTS.resolve("nd4j-threads").toString()).output().strip(), "no cpuinfo: OpenBLAS decides, no failure");
+    }
+
     @Test
     void clusterModeShipsTheConfigAndRequestsOneGpuPerTask(@TempDir Path tmp) throws Exception {
         Path sparkHome = fakeSparkHome(tmp);
         Path jar = Files.writeString(tmp.resolve("app.jar"), "jar");
         Path conf = Files.writeString(tmp.resolve("nightly.conf"), "prepare {}");
-        Result result = run(Map.of("SPARK_HOME", sparkHome.toString(), "DETSEARCH_APP_JAR", jar.toString()),
+        Result result = run(Map.of("SPARK_HOME", sparkHome.toString(), "DETSEARCH_APP_JAR", jar.toString(), "OPENBLAS_CORETYPE", "SkylakeX"),
                 SCRIPTS.resolve("submit.sh").toString(), "--master", "spark://head:7077", "--deploy-mode", "cluster",
                 "--num-executors", "3", "--gpus-per-executor", "2", "--s3", "--conf", "spark.eventLog.enabled=true",
                 "--", "prepare", "-c", conf.toString(), "--overwrite");
@@ -88,6 +111,7 @@ class SubmitScriptsTest {
         assertTrue(joined.contains("--conf spark.executor.resource.gpu.discoveryScript=./get-gpus-resources.sh"), joined);
         assertTrue(joined.contains("--packages org.apache.hadoop:hadoop-aws:3.3.6"), joined);
         assertTrue(joined.contains("--conf spark.eventLog.enabled=true"), joined);
+        assertTrue(joined.contains("--conf spark.executorEnv.OPENBLAS_CORETYPE=SkylakeX"), "the user's kernel reaches the executors: " + joined);
         assertTrue(joined.contains("--files " + conf + "," + SCRIPTS.resolve("get-gpus-resources.sh")), joined);
         // in cluster mode the driver reads the shipped copy from its working directory
         assertTrue(joined.endsWith(jar + " prepare -c nightly.conf --overwrite"), joined);
