@@ -21,9 +21,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * products transposed: the tap's kernel gradient accumulates error x window^T, the input error kernel^T x error in
  * the window.
  *
- * <p>Why: libnd4j's conv2d (im2col, then a product, then a permute; col2im backward) reached 6-18 GFLOP/s at
- * ResNet-50's shapes where ND4J's GEMM reaches 25-47 on the same shapes (both measured on the 2-core machine of
- * BENCHMARKS.md on 2026-12-02); here nearly all the time is in GEMM.
+ * <p>Why: libnd4j's conv2d (im2col, then a product, then a permute; col2im backward) took 1.5-3.7x the time of
+ * these products, forward + backward, at ResNet-50's shapes ({@code bench conv}, 2-core machine of BENCHMARKS.md,
+ * 2026-12-02); here nearly all the time is in GEMM.
  */
 final class GemmConvolution {
     private GemmConvolution() {
@@ -141,8 +141,8 @@ final class GemmConvolution {
         long images = x.size(0);
         long cOut = weights.size(0);
         long cIn = weights.size(1);
-        INDArray error = dense(delta);
         if (pointwise(g)) {
+            INDArray error = dense(delta); // its images are read as matrices
             INDArray kernel = weights.reshape('c', cOut, cIn);
             INDArray gradKernel = Nd4j.zeros(gradWeights.dataType(), cOut, cIn);
             INDArray source = sampled(x, g);
@@ -167,11 +167,11 @@ final class GemmConvolution {
         INDArray gradTaps = Nd4j.zeros(gradWeights.dataType(), taps.shape());
         INDArray paddedError = Nd4j.zeros(x.dataType(), padded.shape());
         // the error laid out like the forward pass's wide output; its wrap-around columns stay zero
-        INDArray wide = Nd4j.zeros(error.dataType(), cOut, g.outH(), g.paddedW());
+        INDArray wide = Nd4j.zeros(delta.dataType(), cOut, g.outH(), g.paddedW());
         INDArray wideRows = wide.reshape('c', cOut, (long) g.outH() * g.paddedW());
         for (long n = 0; n < images; n++) {
             wide.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, g.outW()))
-                    .assign(error.get(NDArrayIndex.point(n), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()));
+                    .assign(delta.get(NDArrayIndex.point(n), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()));
             INDArray flat = image(padded, n);
             INDArray flatError = image(paddedError, n);
             for (int i = 0; i < g.kH(); i++) {
